@@ -1,0 +1,87 @@
+"""timeline: an event-sourced timeline of political races.
+
+The public API, used by the ``timeline`` command itself::
+
+    import datetime, pathlib, timeline
+
+    repository = timeline.load_repository(pathlib.Path("events"))
+    state = timeline.state_at(repository.events, datetime.date(2024, 6, 18))
+    state.holdouts          # ('RO',)
+    state.decided           # False
+
+Events and states are immutable attrs values; :func:`fold` and :func:`apply`
+are pure. Loading (:func:`load_repository`) is the only part that reads files.
+"""
+
+from timeline.codec import EventDataError, structure_event, unstructure_event
+from timeline.dates import Date, parse_date
+from timeline.errors import (
+    LoadError,
+    Problem,
+    ReplayError,
+    RepositoryNotFoundError,
+    TimelineError,
+    UnknownRaceError,
+)
+from timeline.events import (
+    EVENT_TYPES,
+    Appointment,
+    Candidacy,
+    Citation,
+    Condition,
+    ConditionKind,
+    Dissent,
+    ElectorateChange,
+    Endorsement,
+    Event,
+    Mention,
+    Opening,
+    Rule,
+    Withdrawal,
+)
+from timeline.fold import apply, fold, races, replay_key, replay_order, state_at
+from timeline.load import Repository, find_repository, load_repository
+from timeline.state import RULES, Backing, Candidate, RaceState, StatedCondition, Status
+
+__all__ = [
+    "EVENT_TYPES",
+    "RULES",
+    "Appointment",
+    "Backing",
+    "Candidacy",
+    "Candidate",
+    "Citation",
+    "Condition",
+    "ConditionKind",
+    "Date",
+    "Dissent",
+    "ElectorateChange",
+    "Endorsement",
+    "Event",
+    "EventDataError",
+    "LoadError",
+    "Mention",
+    "Opening",
+    "Problem",
+    "RaceState",
+    "ReplayError",
+    "Repository",
+    "RepositoryNotFoundError",
+    "Rule",
+    "StatedCondition",
+    "Status",
+    "TimelineError",
+    "UnknownRaceError",
+    "Withdrawal",
+    "apply",
+    "find_repository",
+    "fold",
+    "load_repository",
+    "parse_date",
+    "races",
+    "replay_key",
+    "replay_order",
+    "state_at",
+    "structure_event",
+    "unstructure_event",
+]

@@ -1,0 +1,119 @@
+"""The ``timeline`` command: parse arguments, call the library, print.
+
+The only module that imports click or reads the clock (``--at`` defaults to
+today, or to ``$TIMELINE_TODAY`` when set, for tests and reproducible runs).
+Library errors become one ``path:line:col: error: message`` line each and
+exit status 1; bad arguments are click's usage errors, exit status 2.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from timeline.errors import LoadError, TimelineError
+from timeline.fold import state_at
+from timeline.load import find_repository, load_repository
+from timeline.render import render_text, state_to_json
+
+
+class _Failure(click.ClickException):
+    """Exit 1 with each line printed as it is (no "Error:" prefix)."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.message, err=True)
+
+
+class _Day(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime.date:
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a real day in the form YYYY-MM-DD", param, ctx)
+
+
+def today() -> datetime.date:
+    """Today, or ``$TIMELINE_TODAY`` when it is set."""
+    override = os.environ.get("TIMELINE_TODAY")
+    if override:
+        try:
+            return datetime.date.fromisoformat(override)
+        except ValueError:
+            raise click.UsageError(f"TIMELINE_TODAY={override!r} is not a YYYY-MM-DD day") from None
+    return datetime.date.today()
+
+
+def _events_dir(events: Path | None) -> Path:
+    if events is not None:
+        return events
+    try:
+        root = find_repository()
+    except TimelineError as exc:
+        raise _Failure(f"error: {exc}") from None
+    return Path(os.path.relpath(root / "events"))
+
+
+def _fail(exc: TimelineError) -> _Failure:
+    if isinstance(exc, LoadError):
+        return _Failure("\n".join(str(problem) for problem in exc.problems))
+    return _Failure(f"error: {exc}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="timeline")
+def main() -> None:
+    """Where a race stood on any day, and how we know.
+
+    Replays the immutable YAML event files of a repository (its events/
+    directory, found from the current directory upward) to derive the state
+    of a race at a date.
+    """
+
+
+@main.command()
+@click.option("--at", "at", type=_Day(), default=None, help="The day to show. Default: today.")
+@click.option(
+    "--events",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The events directory. Default: events/ of the enclosing repository.",
+)
+@click.option("--race", default=None, help="The race id, when the repository holds several.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Readable text, or JSON for programs.",
+)
+def state(at: datetime.date | None, events: Path | None, race: str | None, output: str) -> None:
+    """Show the state of the race on a day: electorate, candidates, backers and
+    their conditions, holdouts, whether the decision rule is met, who is appointed.
+
+    Example: timeline state --at 2024-06-18
+    """
+    day = at or today()
+    try:
+        repository = load_repository(_events_dir(events))
+        result = state_at(repository.events, day, race)
+    except TimelineError as exc:
+        raise _fail(exc) from None
+    if output == "json":
+        click.echo(json.dumps(state_to_json(result, day), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(result, day), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""Plain data <-> event values, with every problem located by field path.
+
+The cattrs converter here is the only place that knows how YAML-shaped data
+(dicts, lists, text) becomes :mod:`timeline.events` values and back. Errors are
+flattened into ``(path, message)`` pairs such as
+``(("sources", 0, "quote"), "required field is missing")``; the loader turns the
+path into a line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import typing
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+from cattrs.gen import make_dict_unstructure_fn
+
+from timeline.dates import Date, parse_date
+from timeline.events import EVENT_TYPES, Event, InvalidField
+
+FieldPath = tuple[str | int, ...]
+
+# Envelope keys written first and last around the type-specific fields.
+_HEAD = ("type", "id", "race", "date", "summary")
+_TAIL = ("sources", "dissent", "note")
+
+
+class EventDataError(ValueError):
+    """Plain data that is not a valid event; ``problems`` are (path, message) pairs."""
+
+    def __init__(self, problems: list[tuple[FieldPath, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{format_path(p)}: {m}" for p, m in problems))
+
+
+def _structure_text(value: Any, _: type) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        raise ValueError("is empty; expected text")
+    kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
+    raise ValueError(f"expected text, found {kind}")
+
+
+def _structure_date(value: Any, _: type) -> Date:
+    return parse_date(_structure_text(value, str))
+
+
+def _is_tuple(cls: Any) -> bool:
+    return typing.get_origin(cls) is tuple
+
+
+def _is_enum(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, enum.Enum)
+
+
+def _tuple_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], tuple[Any, ...]]]:
+    """Tuples come from YAML lists only: a bare ``HU`` must not become ``("H", "U")``."""
+
+    def factory(cls: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+        item_type = typing.get_args(cls)[0]
+        item_hook = conv.get_structure_hook(item_type)
+
+        def structure(value: Any, _: Any) -> tuple[Any, ...]:
+            if not isinstance(value, list):
+                raise ValueError("expected a list, one '- ' item per line")
+            items, errors = [], []
+            for index, item in enumerate(value):
+                try:
+                    items.append(item_hook(item, item_type))
+                except Exception as exc:
+                    exc.add_note(cattrs.IterableValidationNote(f"@ index {index}", index, item_type))
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
+            return tuple(items)
+
+        return structure
+
+    return factory
+
+
+def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, Any], enum.Enum]:
+    choices = [member.value for member in cls]
+
+    def structure(value: Any, _: Any) -> enum.Enum:
+        text = _structure_text(value, str)
+        if text not in choices:
+            options = ", ".join(choices)
+            raise ValueError(f"{text!r} is not one of: {options}{_suggest(text, choices)}")
+        return cls(text)
+
+    return structure
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _structure_text)
+    conv.register_structure_hook(Date, _structure_date)
+    conv.register_structure_hook_factory(_is_enum, _enum_hook)
+    conv.register_structure_hook_factory(_is_tuple, _tuple_hook(conv))
+    conv.register_unstructure_hook(Date, lambda date: date.text)
+    conv.register_unstructure_hook_factory(
+        attrs.has, lambda cls: make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
+    )
+    return conv
+
+
+converter = _make_converter()
+
+
+def structure_event(data: Any) -> Event:
+    """Build an event from plain data; raise :class:`EventDataError` listing every problem."""
+    if not isinstance(data, dict):
+        raise EventDataError([((), "an event file must be a mapping of fields (key: value)")])
+    type_name = data.get("type")
+    if type_name is None:
+        raise EventDataError([((), f"missing required field 'type' (one of: {_type_list()})")])
+    cls = EVENT_TYPES.get(type_name) if isinstance(type_name, str) else None
+    if cls is None:
+        raise EventDataError([(("type",), f"unknown event type {type_name!r}{_suggest(str(type_name), EVENT_TYPES)}")])
+    body = {key: value for key, value in data.items() if key != "type"}
+    try:
+        event: Event = converter.structure(body, cls)
+    except Exception as exc:
+        raise EventDataError(list(_flatten(exc, ()))) from None
+    return event
+
+
+def unstructure_event(event: Event) -> dict[str, Any]:
+    """Plain data for ``event``: envelope first, then its own fields, then sources."""
+    raw: dict[str, Any] = converter.unstructure(event)
+    raw["type"] = event.TYPE
+    middle = [key for key in raw if key not in _HEAD and key not in _TAIL]
+    return {key: raw[key] for key in (*_HEAD, *middle, *_TAIL) if key in raw}
+
+
+def format_path(path: FieldPath) -> str:
+    """``("sources", 0, "quote")`` -> ``sources[0].quote``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".") or "(file)"
+
+
+def _flatten(exc: BaseException, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        for sub in exc.exceptions:
+            sub_path = path
+            for note in getattr(sub, "__notes__", ()):
+                if isinstance(note, cattrs.AttributeValidationNote):
+                    sub_path = (*sub_path, note.name)
+                elif isinstance(note, cattrs.IterableValidationNote):
+                    sub_path = (*sub_path, note.index)
+            yield from _flatten(sub, sub_path)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        names = {a.name for a in attrs.fields(exc.cl)}
+        for key in sorted(exc.extra_fields):
+            yield (*path, key), f"unknown field '{key}'{_suggest(key, names)}"
+    elif isinstance(exc, KeyError):
+        yield path[:-1], f"missing required field '{path[-1] if path else exc.args[0]}'"
+    elif isinstance(exc, InvalidField):
+        yield (*path, *exc.field), str(exc)
+    elif isinstance(exc, ValueError | TypeError):
+        yield path, str(exc) or type(exc).__name__
+    else:
+        raise exc
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _type_list() -> str:
+    return ", ".join(EVENT_TYPES)

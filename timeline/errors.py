@@ -1,0 +1,59 @@
+"""The one exception tree of the library.
+
+Every failure a user can cause (a malformed file, an impossible date, a member
+outside the electorate) is a :class:`TimelineError` carrying structured fields,
+so the shell can print ``path:line:col: error: message`` without parsing
+strings. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with one file, located as precisely as we know."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+
+class TimelineError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class LoadError(TimelineError):
+    """One or more event files could not be read; ``problems`` lists them all."""
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class ReplayError(TimelineError):
+    """An event does not fit the state of the race it is replayed onto.
+
+    ``field`` is the path of the offending value inside the event (for example
+    ``("members", 3)``) so that the shell can point at its line.
+    """
+
+    def __init__(self, event_id: str, message: str, field: tuple[str | int, ...] = ()) -> None:
+        self.event_id = event_id
+        self.message = message
+        self.field = field
+        super().__init__(f"{event_id}: {message}")
+
+
+class UnknownRaceError(TimelineError):
+    """The requested race is not in the repository, or a race must be chosen."""
+
+
+class RepositoryNotFoundError(TimelineError):
+    """No ``events/`` directory was found from the working directory upward."""

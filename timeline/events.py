@@ -1,0 +1,267 @@
+"""The event model: one immutable value per reported development of a race.
+
+Every event file holds one of the classes in :data:`EVENT_TYPES`, chosen by
+its ``type:`` field. The classes are the single source of truth for the file
+format: the loader (``codec.py``), the docs' field tables and the tests all
+derive from them. Invariants that need no context (a real member code, a
+non-empty source list, a slug-shaped id) are checked here, on construction,
+so an invalid event cannot exist; invariants that need the state of the race
+(a member belongs to the electorate *at that date*) belong to ``fold.py``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import urllib.parse
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import attrs
+
+from timeline.dates import Date
+from timeline.members import check_member
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+class InvalidField(ValueError):
+    """A value that breaks an invariant; ``field`` is its path inside the object."""
+
+    def __init__(self, field: tuple[str | int, ...], message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def _text(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    if value is not None and not value.strip():
+        raise InvalidField((attribute.name,), "must not be empty")
+
+
+def _slug(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not _SLUG.fullmatch(value):
+        raise InvalidField(
+            (attribute.name,),
+            f"{value!r} is not a slug: use lower-case letters, digits and single hyphens,"
+            " like 'mark-rutte'",
+        )
+
+
+def _member(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    if value is not None:
+        try:
+            check_member(value)
+        except ValueError as exc:
+            raise InvalidField((attribute.name,), str(exc)) from None
+
+
+def _members(_: Any, attribute: attrs.Attribute[Any], value: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for index, code in enumerate(value):
+        try:
+            check_member(code)
+        except ValueError as exc:
+            raise InvalidField((attribute.name, index), str(exc)) from None
+        if code in seen:
+            raise InvalidField((attribute.name, index), f"member {code!r} is listed twice")
+        seen.add(code)
+
+
+def _nonempty(_: Any, attribute: attrs.Attribute[Any], value: Sequence[Any]) -> None:
+    if not value:
+        raise InvalidField((attribute.name,), "must list at least one entry")
+
+
+def _texts(_: Any, attribute: attrs.Attribute[Any], value: Sequence[str]) -> None:
+    for index, text in enumerate(value):
+        if not text.strip():
+            raise InvalidField((attribute.name, index), "must not be empty")
+
+
+class Rule(enum.Enum):
+    """How an electorate decides. The arithmetic lives in ``state.RULES``."""
+
+    CONSENSUS = "consensus"
+    MAJORITY = "majority"
+
+
+class ConditionKind(enum.Enum):
+    """What a member's condition is the price of."""
+
+    SUPPORT = "support"
+    NOT_BLOCKING = "not_blocking"
+
+
+@attrs.frozen(kw_only=True)
+class Citation:
+    """Where a fact comes from: a seed document or a public URL, and a verbatim quote."""
+
+    document: str | None = None
+    url: str | None = None
+    publisher: str | None = attrs.field(default=None, validator=_text)
+    quote: str = attrs.field(validator=_text)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.document is None) == (self.url is None):
+            raise InvalidField(("document",), "give exactly one of 'document' or 'url'")
+        if self.document is not None:
+            _check_document(self.document)
+        if self.url is not None:
+            _check_url(self.url)
+            if self.publisher is None:
+                raise InvalidField(("publisher",), "a 'url' source needs its 'publisher'")
+
+
+@attrs.frozen(kw_only=True)
+class Dissent(Citation):
+    """A source that disagrees with the event, kept beside it rather than hidden.
+
+    ``claim`` says what this source reports instead; ``field`` names the field
+    of the event it disputes, when it disputes one.
+    """
+
+    claim: str = attrs.field(validator=_text)
+    field: str | None = None
+
+
+def _check_document(document: str) -> None:
+    parts = document.split("/")
+    if document.startswith("/") or "\\" in document or ".." in parts or "" in parts:
+        raise InvalidField(
+            ("document",), f"{document!r} must be a plain relative path like 'seeds/x.txt'"
+        )
+    if parts[0] != "seeds" or len(parts) < 2:
+        raise InvalidField(("document",), f"{document!r} must be a file under seeds/")
+
+
+def _check_url(url: str) -> None:
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in url:
+        raise InvalidField(("url",), f"{url!r} is not a well-formed http(s) URL")
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """The envelope every event file shares. Not an event type itself."""
+
+    TYPE: ClassVar[str] = ""
+
+    id: str = attrs.field(validator=_slug)
+    race: str = attrs.field(validator=_slug)
+    date: Date
+    summary: str = attrs.field(validator=_text)
+    sources: tuple[Citation, ...] = attrs.field(validator=_nonempty)
+    dissent: tuple[Dissent, ...] = ()
+    note: str | None = attrs.field(default=None, validator=_text)
+
+
+@attrs.frozen(kw_only=True)
+class Opening(Event):
+    """The race opens: the office, who decides (the electorate) and how (the rule)."""
+
+    TYPE: ClassVar[str] = "opening"
+
+    office: str = attrs.field(validator=_text)
+    electorate: tuple[str, ...] = attrs.field(validator=[_nonempty, _members])
+    rule: Rule
+    incumbent: str | None = attrs.field(default=None, validator=_text)
+    vacancy: Date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ElectorateChange(Event):
+    """Members join or leave the electorate (Sweden joined NATO on 2024-03-07)."""
+
+    TYPE: ClassVar[str] = "electorate_change"
+
+    joined: tuple[str, ...] = attrs.field(default=(), validator=_members)
+    left: tuple[str, ...] = attrs.field(default=(), validator=_members)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.joined and not self.left:
+            raise InvalidField(("joined",), "name at least one member that 'joined' or 'left'")
+        both = sorted(set(self.joined) & set(self.left))
+        if both:
+            raise InvalidField(("left",), f"{', '.join(both)} cannot both join and leave")
+
+
+@attrs.frozen(kw_only=True)
+class Mention(Event):
+    """A person is reported as a possible candidate without a formal candidacy."""
+
+    TYPE: ClassVar[str] = "mention"
+
+    candidate: str = attrs.field(validator=_slug)
+    name: str = attrs.field(validator=_text)
+    country: str | None = attrs.field(default=None, validator=_member)
+
+
+@attrs.frozen(kw_only=True)
+class Candidacy(Event):
+    """A candidate enters the race; ``put_forward_by`` backs them from this date."""
+
+    TYPE: ClassVar[str] = "candidacy"
+
+    candidate: str = attrs.field(validator=_slug)
+    name: str = attrs.field(validator=_text)
+    country: str | None = attrs.field(default=None, validator=_member)
+    put_forward_by: str | None = attrs.field(default=None, validator=_member)
+
+
+@attrs.frozen(kw_only=True)
+class Condition(Event):
+    """A member states what its support, or its not blocking, depends on."""
+
+    TYPE: ClassVar[str] = "condition"
+
+    member: str = attrs.field(validator=_member)
+    candidate: str = attrs.field(validator=_slug)
+    kind: ConditionKind
+    conditions: tuple[str, ...] = attrs.field(validator=[_nonempty, _texts])
+
+
+@attrs.frozen(kw_only=True)
+class Endorsement(Event):
+    """One member, or a reported group of members, backs a candidate."""
+
+    TYPE: ClassVar[str] = "endorsement"
+
+    members: tuple[str, ...] = attrs.field(validator=[_nonempty, _members])
+    candidate: str = attrs.field(validator=_slug)
+    conditions: tuple[str, ...] = attrs.field(default=(), validator=_texts)
+
+
+@attrs.frozen(kw_only=True)
+class Withdrawal(Event):
+    """A candidate leaves the race."""
+
+    TYPE: ClassVar[str] = "withdrawal"
+
+    candidate: str = attrs.field(validator=_slug)
+
+
+@attrs.frozen(kw_only=True)
+class Appointment(Event):
+    """The electorate's decision: the candidate is appointed to the office."""
+
+    TYPE: ClassVar[str] = "appointment"
+
+    candidate: str = attrs.field(validator=_slug)
+    takes_office: Date | None = None
+
+
+#: Event types by their ``type:`` name, in tie-break order: on the same date an
+#: opening replays first and an appointment last (see ``fold.replay_key``).
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.TYPE: cls
+    for cls in (
+        Opening,
+        ElectorateChange,
+        Mention,
+        Candidacy,
+        Condition,
+        Endorsement,
+        Withdrawal,
+        Appointment,
+    )
+}

@@ -1,0 +1,284 @@
+"""The replay: events in, a new immutable :class:`RaceState` out.
+
+Rule 1: everything that decides how an event changes a race lives here, one
+small function per event type (h11's ``_state.py``, eventsourcing's
+functional aggregates). No I/O, no clock, no globals.
+
+Rule 2: events replay in one deterministic total order, :func:`replay_key`:
+
+1. the event's latest possible day (``date.latest``): an event counts at day D
+   exactly when its latest possible day is D or earlier, so "the events that
+   count at D" are always a prefix of the order;
+2. the event type, in the order of :data:`timeline.events.EVENT_TYPES`
+   (opening, electorate_change, mention, candidacy, condition, endorsement,
+   withdrawal, appointment): on one day a race opens before anyone enters it,
+   and an appointment comes after the support that made it;
+3. the earliest possible day (vaguer reports first, an open start first of all);
+4. the event id, which is unique in a repository.
+
+The order never depends on the order in which files were listed.
+
+Rule 3: an event that does not fit the state (a member outside the electorate,
+an endorsement of an unknown or withdrawn candidate, a second appointment)
+raises :class:`~timeline.errors.ReplayError` naming the event and the field;
+the state it was applied to is unchanged, as values are immutable.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from timeline.errors import ReplayError, UnknownRaceError
+from timeline.events import (
+    EVENT_TYPES,
+    Appointment,
+    Candidacy,
+    Condition,
+    ElectorateChange,
+    Endorsement,
+    Event,
+    Mention,
+    Opening,
+    Withdrawal,
+)
+from timeline.state import ACTIVE, Backing, Candidate, RaceState, StatedCondition, Status
+
+_RANK: dict[type[Event], int] = {cls: rank for rank, cls in enumerate(EVENT_TYPES.values())}
+
+
+def replay_key(event: Event) -> tuple[datetime.date, int, datetime.date, str]:
+    """The sort key of the replay order (see the module docstring)."""
+    earliest = event.date.earliest or datetime.date.min
+    return (event.date.latest, _RANK[type(event)], earliest, event.id)
+
+
+def replay_order(events: Iterable[Event]) -> list[Event]:
+    """``events`` sorted into replay order."""
+    return sorted(events, key=replay_key)
+
+
+def races(events: Iterable[Event]) -> tuple[str, ...]:
+    """The race ids that occur in ``events``, sorted."""
+    return tuple(sorted({event.race for event in events}))
+
+
+def choose_race(events: Sequence[Event], race: str | None) -> str:
+    """``race`` if events of it exist; the only race when ``race`` is None."""
+    known = races(events)
+    if race is not None:
+        if race not in known:
+            raise UnknownRaceError(f"no race {race!r}; known: {', '.join(known) or 'none'}")
+        return race
+    if len(known) != 1:
+        listed = ", ".join(known) or "none"
+        raise UnknownRaceError(f"choose a race with --race; this repository has: {listed}")
+    return known[0]
+
+
+def apply(state: RaceState, event: Event) -> RaceState:
+    """The state after ``event``; raise :class:`ReplayError` if it does not fit."""
+    if event.race != state.race:
+        raise ReplayError(event.id, f"belongs to race {event.race!r}, not {state.race!r}", ("race",))
+    if not state.opened and not isinstance(event, Opening):
+        raise ReplayError(
+            event.id, f"race {state.race!r} has no opening event dated before this one", ("date",)
+        )
+    new = _apply(event, state)
+    return attrs.evolve(new, applied=state.applied + 1, last_event=event.id)
+
+
+def fold(state: RaceState, events: Iterable[Event]) -> RaceState:
+    """Apply ``events`` to ``state`` in replay order."""
+    return functools.reduce(apply, replay_order(events), state)
+
+
+def state_at(events: Sequence[Event], at: datetime.date, race: str | None = None) -> RaceState:
+    """The state of ``race`` (or the only race) from the events that count at ``at``."""
+    race = choose_race(events, race)
+    counted = [e for e in events if e.race == race and e.date.counts_by(at)]
+    return fold(RaceState(race), counted)
+
+
+# --- one function per event type ---------------------------------------------------------
+
+
+@functools.singledispatch
+def _apply(event: Event, state: RaceState) -> RaceState:
+    raise TypeError(f"no replay rule for {type(event).__name__}")  # a programming error
+
+
+@_apply.register
+def _opening(event: Opening, state: RaceState) -> RaceState:
+    if state.opened:
+        raise ReplayError(event.id, f"race {state.race!r} is already open", ("type",))
+    return attrs.evolve(
+        state,
+        office=event.office,
+        rule=event.rule,
+        electorate=frozenset(event.electorate),
+        incumbent=event.incumbent,
+        vacancy=event.vacancy,
+    )
+
+
+@_apply.register
+def _electorate_change(event: ElectorateChange, state: RaceState) -> RaceState:
+    for index, member in enumerate(event.joined):
+        if member in state.electorate:
+            raise ReplayError(event.id, f"{member} is already in the electorate", ("joined", index))
+    for index, member in enumerate(event.left):
+        if member not in state.electorate:
+            raise ReplayError(event.id, f"{member} is not in the electorate", ("left", index))
+    gone = frozenset(event.left)
+    candidates = tuple(
+        attrs.evolve(
+            c,
+            backers=tuple(b for b in c.backers if b.member not in gone),
+            stated_conditions=tuple(s for s in c.stated_conditions if s.member not in gone),
+        )
+        for c in state.candidates
+    )
+    electorate = (state.electorate | frozenset(event.joined)) - gone
+    return attrs.evolve(state, electorate=electorate, candidates=candidates)
+
+
+@_apply.register
+def _mention(event: Mention, state: RaceState) -> RaceState:
+    known = state.candidate(event.candidate)
+    if known is not None:
+        return _replace(state, attrs.evolve(known, events=(*known.events, event.id)))
+    candidate = Candidate(
+        event.candidate, event.name, Status.MENTIONED, country=event.country, events=(event.id,)
+    )
+    return attrs.evolve(state, candidates=(*state.candidates, candidate))
+
+
+@_apply.register
+def _candidacy(event: Candidacy, state: RaceState) -> RaceState:
+    known = state.candidate(event.candidate)
+    if known is not None and known.status in (Status.DECLARED, Status.APPOINTED):
+        raise ReplayError(
+            event.id, f"{event.candidate} is already a candidate ({known.events[0]})", ("candidate",)
+        )
+    if event.put_forward_by is not None:
+        _require_member(state, event, event.put_forward_by, ("put_forward_by",))
+    candidate = Candidate(
+        event.candidate,
+        event.name,
+        Status.DECLARED,
+        country=event.country,
+        put_forward_by=event.put_forward_by,
+        backers=known.backers if known is not None else (),
+        stated_conditions=known.stated_conditions if known is not None else (),
+        events=(*(known.events if known is not None else ()), event.id),
+    )
+    if known is None:
+        state = attrs.evolve(state, candidates=(*state.candidates, candidate))
+    else:
+        state = _replace(state, candidate)
+    if event.put_forward_by is not None:
+        state = _back(state, event.put_forward_by, event.candidate, (), event.id)
+    return state
+
+
+@_apply.register
+def _condition(event: Condition, state: RaceState) -> RaceState:
+    candidate = _require_candidate(state, event, event.candidate)
+    _require_member(state, event, event.member, ("member",))
+    backing = candidate.backing(event.member)
+    if backing is not None:
+        return _back(state, event.member, event.candidate, event.conditions, event.id)
+    stated = StatedCondition(event.member, event.kind, event.conditions, event.id)
+    updated = attrs.evolve(
+        candidate,
+        stated_conditions=(*candidate.stated_conditions, stated),
+        events=(*candidate.events, event.id),
+    )
+    return _replace(state, updated)
+
+
+@_apply.register
+def _endorsement(event: Endorsement, state: RaceState) -> RaceState:
+    _require_candidate(state, event, event.candidate)
+    for index, member in enumerate(event.members):
+        _require_member(state, event, member, ("members", index))
+    for member in event.members:
+        state = _back(state, member, event.candidate, event.conditions, event.id)
+    return state
+
+
+@_apply.register
+def _withdrawal(event: Withdrawal, state: RaceState) -> RaceState:
+    candidate = _require_candidate(state, event, event.candidate)
+    if candidate.status is Status.APPOINTED:
+        raise ReplayError(event.id, f"{event.candidate} has already been appointed", ("candidate",))
+    updated = attrs.evolve(candidate, status=Status.WITHDRAWN, events=(*candidate.events, event.id))
+    return _replace(state, updated)
+
+
+@_apply.register
+def _appointment(event: Appointment, state: RaceState) -> RaceState:
+    if state.appointed is not None:
+        raise ReplayError(event.id, f"{state.appointed} was already appointed", ("candidate",))
+    candidate = _require_candidate(state, event, event.candidate)
+    updated = attrs.evolve(candidate, status=Status.APPOINTED, events=(*candidate.events, event.id))
+    return attrs.evolve(_replace(state, updated), appointed=event.candidate)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _require_member(state: RaceState, event: Event, member: str, field: tuple[str | int, ...]) -> None:
+    if member not in state.electorate:
+        raise ReplayError(
+            event.id, f"{member} is not in the electorate of {state.race} at this date", field
+        )
+
+
+def _require_candidate(state: RaceState, event: Event, candidate_id: str) -> Candidate:
+    candidate = state.candidate(candidate_id)
+    if candidate is None:
+        raise ReplayError(
+            event.id,
+            f"unknown candidate {candidate_id!r}: no candidacy or mention of it is dated earlier",
+            ("candidate",),
+        )
+    if candidate.status not in ACTIVE:
+        raise ReplayError(event.id, f"{candidate_id} has withdrawn from the race", ("candidate",))
+    return candidate
+
+
+def _replace(state: RaceState, candidate: Candidate) -> RaceState:
+    candidates = tuple(candidate if c.id == candidate.id else c for c in state.candidates)
+    return attrs.evolve(state, candidates=candidates)
+
+
+def _back(
+    state: RaceState, member: str, candidate_id: str, conditions: tuple[str, ...], event_id: str
+) -> RaceState:
+    """``member`` backs ``candidate_id``: it stops backing anyone else (one backing per
+    member), conditions it stated on this candidate carry over, new ones are added."""
+    candidates = []
+    for candidate in state.candidates:
+        if candidate.id != candidate_id:
+            backers = tuple(b for b in candidate.backers if b.member != member)
+            candidates.append(attrs.evolve(candidate, backers=backers))
+            continue
+        previous = candidate.backing(member) or Backing(member)
+        carried = [c for s in candidate.stated_conditions if s.member == member for c in s.conditions]
+        merged = tuple(dict.fromkeys((*previous.conditions, *carried, *conditions)))
+        backing = Backing(member, merged, (*previous.events, event_id))
+        others = [b for b in candidate.backers if b.member != member]
+        candidates.append(
+            attrs.evolve(
+                candidate,
+                backers=tuple(sorted((*others, backing), key=lambda b: b.member)),
+                stated_conditions=tuple(s for s in candidate.stated_conditions if s.member != member),
+                events=(*candidate.events, event_id),
+            )
+        )
+    return attrs.evolve(state, candidates=tuple(candidates))

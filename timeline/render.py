@@ -1,0 +1,110 @@
+"""Presenting a :class:`RaceState`: readable text and stable JSON.
+
+Pure functions from values to ``str``/``dict``; the CLI prints what they return.
+The JSON keys are documented in ``docs/cli.md`` and only ever added to.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from timeline.state import Candidate, RaceState, Status
+
+
+def state_to_json(state: RaceState, at: datetime.date) -> dict[str, Any]:
+    """The state as JSON-ready data (see ``docs/cli.md`` for every key)."""
+    leader = state.leader
+    return {
+        "at": at.isoformat(),
+        "race": state.race,
+        "office": state.office,
+        "rule": state.rule.value if state.rule else None,
+        "opened": state.opened,
+        "electorate": sorted(state.electorate),
+        "candidates": [_candidate_json(state, c) for c in state.candidates],
+        "leader": leader.id if leader else None,
+        "holdouts": list(state.holdouts),
+        "decided": state.decided,
+        "appointed": state.appointed,
+        "incumbent": state.incumbent,
+        "vacancy": state.vacancy.text if state.vacancy else None,
+        "events_applied": state.applied,
+    }
+
+
+def _candidate_json(state: RaceState, candidate: Candidate) -> dict[str, Any]:
+    return {
+        "id": candidate.id,
+        "name": candidate.name,
+        "status": candidate.status.value,
+        "country": candidate.country,
+        "put_forward_by": candidate.put_forward_by,
+        "backers": [
+            {"member": b.member, "conditions": list(b.conditions), "events": list(b.events)}
+            for b in candidate.backers
+        ],
+        "backing_count": len(state.backers_in_electorate(candidate)),
+        "stated_conditions": [
+            {
+                "member": s.member,
+                "kind": s.kind.value,
+                "conditions": list(s.conditions),
+                "event": s.event,
+            }
+            for s in candidate.stated_conditions
+        ],
+        "events": list(candidate.events),
+    }
+
+
+def render_text(state: RaceState, at: datetime.date) -> str:
+    """A readable summary of the race at ``at``."""
+    title = f"{state.office or state.race} — the race at {at.isoformat()}"
+    lines = [title, "=" * len(title)]
+    if not state.opened:
+        lines.append(f"The race {state.race!r} had not opened by this date.")
+        return "\n".join(lines) + "\n"
+    size = len(state.electorate)
+    leader = state.leader
+    lines.append(f"Electorate ({size}): {' '.join(sorted(state.electorate))}")
+    rule = state.rule.value if state.rule else "?"
+    if leader is not None:
+        backing = len(state.backers_in_electorate(leader))
+        verdict = "met" if state.decided else "not met"
+        lines.append(f"Rule: {rule} — {verdict}: {backing} of {size} back {leader.name}.")
+    else:
+        lines.append(f"Rule: {rule} — no candidate yet.")
+    holdouts = state.holdouts
+    if leader is not None:
+        lines.append(f"Holdouts ({len(holdouts)}): {' '.join(holdouts) or 'none'}")
+    appointed = state.candidate(state.appointed) if state.appointed else None
+    lines.append(f"Appointed: {appointed.name if appointed else 'nobody yet'}")
+    for candidate in state.candidates:
+        lines.append("")
+        lines.extend(_candidate_lines(state, candidate, leader))
+    return "\n".join(lines) + "\n"
+
+
+def _candidate_lines(state: RaceState, candidate: Candidate, leader: Candidate | None) -> list[str]:
+    facts = [candidate.status.value]
+    if candidate.country:
+        facts.append(f"from {candidate.country}")
+    if candidate.put_forward_by:
+        facts.append(f"put forward by {candidate.put_forward_by}")
+    if candidate is leader and candidate.status is not Status.APPOINTED:
+        facts.append("leading")
+    count = len(state.backers_in_electorate(candidate))
+    lines = [f"{candidate.name} ({candidate.id}): {', '.join(facts)}; {count} backing"]
+    plain = [b.member for b in candidate.backers if not b.conditions]
+    if plain:
+        lines.append(f"  backed by: {' '.join(plain)}")
+    for backing in candidate.backers:
+        for index, condition in enumerate(backing.conditions):
+            label = backing.member if index == 0 else " " * len(backing.member)
+            lines.append(f"  {label} backs on condition: {condition}")
+    for stated in candidate.stated_conditions:
+        kind = "support" if stated.kind.value == "support" else "not blocking"
+        for condition in stated.conditions:
+            lines.append(f"  {stated.member} (not backing) sets a condition for {kind}: {condition}")
+    return lines

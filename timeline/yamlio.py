@@ -1,0 +1,137 @@
+"""Safe YAML in and out, keeping the line and column of every value.
+
+Event files are read with a *safe* loader (libyaml's C loader when present,
+PyYAML's pure one otherwise) whose only implicit type is null: every other
+plain scalar stays text, so ``NO`` (Norway) is not ``False``, ``2024-06-18`` is
+not a ``datetime.date`` and ``1.0`` is not a float. On top of composition we
+refuse what an event file never needs and an attacker might use: tags,
+anchors and aliases (no "billion laughs"), duplicate keys, non-text keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import yaml
+
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+_NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+Path = tuple[str | int, ...]
+
+
+class _EventLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]  # chosen at import time
+    """A safe loader that resolves plain scalars to text or null only."""
+
+
+_EventLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag == _NULL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@attrs.frozen
+class YamlProblem(Exception):  # noqa: N818 - a value as much as an exception
+    """A YAML-level problem at a 1-based line and column."""
+
+    line: int
+    column: int
+    message: str
+
+
+@attrs.frozen
+class Document:
+    """A parsed file: plain data plus the position of every key and item."""
+
+    data: Any
+    positions: dict[Path, tuple[int, int]]
+
+    def locate(self, path: Path) -> tuple[int, int]:
+        """The position of ``path``, or of its nearest located ancestor."""
+        while path not in self.positions:
+            path = path[:-1]
+        return self.positions[path]
+
+
+def parse(text: str) -> Document:
+    """Parse one YAML document; raise :class:`YamlProblem` if it is not acceptable."""
+    loader = _EventLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "malformed YAML"
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        raise YamlProblem(line, column, f"malformed YAML: {message}") from None
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        raise YamlProblem(1, 1, f"malformed YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise YamlProblem(1, 1, "the file is empty; an event file is a mapping of fields")
+    positions: dict[Path, tuple[int, int]] = {(): (1, 1)}
+    data = _build(node, (), positions, set())
+    return Document(data, positions)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _build(node: yaml.Node, path: Path, positions: dict[Path, tuple[int, int]], seen: set[int]) -> Any:
+    if id(node) in seen:
+        raise YamlProblem(*_mark(node), "anchors and aliases are not allowed in event files")
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _NULL:
+            return None
+        if node.tag != _STR:
+            raise YamlProblem(*_mark(node), f"YAML tags are not allowed in event files ({node.tag})")
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _SEQ:
+            raise YamlProblem(*_mark(node), f"YAML tags are not allowed in event files ({node.tag})")
+        items = []
+        for index, item in enumerate(node.value):
+            positions[(*path, index)] = _mark(item)
+            items.append(_build(item, (*path, index), positions, seen))
+        return items
+    if node.tag != _MAP:
+        raise YamlProblem(*_mark(node), f"YAML tags are not allowed in event files ({node.tag})")
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+            raise YamlProblem(*_mark(key_node), "keys must be plain field names")
+        key = key_node.value
+        if key in mapping:
+            first = positions[(*path, key)][0]
+            raise YamlProblem(*_mark(key_node), f"duplicate key '{key}' (first given on line {first})")
+        positions[(*path, key)] = _mark(key_node)
+        mapping[key] = _build(value_node, (*path, key), positions, seen)
+    return mapping
+
+
+class _EventDumper(_BASE_DUMPER):  # type: ignore[valid-type,misc]  # chosen at import time
+    """A safe dumper that writes dates plain (``2024-06-18``), as contributors do.
+
+    Other text that YAML 1.1 would read as a bool, number or null (``NO``,
+    ``1.0``, ``null``) is still quoted, so every YAML tool reads the file alike.
+    """
+
+
+_EventDumper.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+}
+
+
+def dump(data: dict[str, Any]) -> str:
+    """Write plain data as block-style YAML that :func:`parse` reads back equal."""
+    text: str = yaml.dump(data, Dumper=_EventDumper, sort_keys=False, allow_unicode=True, width=88)
+    return text
