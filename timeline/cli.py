@@ -30,16 +30,14 @@ class _Failure(click.ClickException):
         click.echo(self.message, err=True)
 
 
-class _Day(click.ParamType):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime.date:
-        if isinstance(value, datetime.date):
-            return value
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a real day in the form YYYY-MM-DD", param, ctx)
+def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date | None:
+    """Parse a ``YYYY-MM-DD`` option value; a bad one is a usage error (exit 2)."""
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a real day in the form YYYY-MM-DD") from None
 
 
 def today() -> datetime.date:
@@ -81,7 +79,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--at", "at", type=_Day(), default=None, help="The day to show. Default: today.")
+@click.option("--at", metavar="YYYY-MM-DD", callback=_day, help="The day to show. Default: today.")
 @click.option(
     "--events",
     type=click.Path(file_okay=False, path_type=Path),

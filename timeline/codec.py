@@ -47,7 +47,13 @@ def _structure_text(value: Any, _: type) -> str:
         return value
     if value is None:
         raise ValueError("is empty; expected text")
-    kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
+    kind = (
+        "a list"
+        if isinstance(value, list)
+        else "a mapping"
+        if isinstance(value, dict)
+        else type(value).__name__
+    )
     raise ValueError(f"expected text, found {kind}")
 
 
@@ -78,7 +84,9 @@ def _tuple_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], 
                 try:
                     items.append(item_hook(item, item_type))
                 except Exception as exc:
-                    exc.add_note(cattrs.IterableValidationNote(f"@ index {index}", index, item_type))
+                    exc.add_note(
+                        cattrs.IterableValidationNote(f"@ index {index}", index, item_type)
+                    )
                     errors.append(exc)
             if errors:
                 raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
@@ -127,7 +135,14 @@ def structure_event(data: Any) -> Event:
         raise EventDataError([((), f"missing required field 'type' (one of: {_type_list()})")])
     cls = EVENT_TYPES.get(type_name) if isinstance(type_name, str) else None
     if cls is None:
-        raise EventDataError([(("type",), f"unknown event type {type_name!r}{_suggest(str(type_name), EVENT_TYPES)}")])
+        raise EventDataError(
+            [
+                (
+                    ("type",),
+                    f"unknown event type {type_name!r}{_suggest(str(type_name), EVENT_TYPES)}",
+                )
+            ]
+        )
     body = {key: value for key, value in data.items() if key != "type"}
     try:
         event: Event = converter.structure(body, cls)

@@ -76,15 +76,13 @@ def _plain(text: str, year_s: str, month_s: str | None, day_s: str | None) -> Da
     day = int(day_s)
     if not 1 <= day <= last:
         month_name = calendar.month_name[month]
-        raise ValueError(
-            f"{text!r} is not a real date: {month_name} {year} has {last} days"
-        )
+        raise ValueError(f"{text!r} is not a real date: {month_name} {year} has {last} days")
     exact = datetime.date(year, month, day)
     return Date(text, exact, exact)
 
 
 def _edtf(text: str) -> Date:
-    import edtf  # noqa: PLC0415 - imported on demand: it costs ~0.2 s and few dates need it
+    import edtf  # imported here, on demand: it costs ~0.2 s and few dates need it
 
     try:
         parsed = edtf.parse_edtf(text)
@@ -102,7 +100,7 @@ def _edtf(text: str) -> Date:
 
 
 def _bound(method: object) -> datetime.date | None:
-    import edtf  # noqa: PLC0415 - see _edtf
+    import edtf  # on demand, see _edtf
 
     try:
         value = method()  # type: ignore[operator]

@@ -82,7 +82,9 @@ def choose_race(events: Sequence[Event], race: str | None) -> str:
 def apply(state: RaceState, event: Event) -> RaceState:
     """The state after ``event``; raise :class:`ReplayError` if it does not fit."""
     if event.race != state.race:
-        raise ReplayError(event.id, f"belongs to race {event.race!r}, not {state.race!r}", ("race",))
+        raise ReplayError(
+            event.id, f"belongs to race {event.race!r}, not {state.race!r}", ("race",)
+        )
     if not state.opened and not isinstance(event, Opening):
         raise ReplayError(
             event.id, f"race {state.race!r} has no opening event dated before this one", ("date",)
@@ -162,7 +164,9 @@ def _candidacy(event: Candidacy, state: RaceState) -> RaceState:
     known = state.candidate(event.candidate)
     if known is not None and known.status in (Status.DECLARED, Status.APPOINTED):
         raise ReplayError(
-            event.id, f"{event.candidate} is already a candidate ({known.events[0]})", ("candidate",)
+            event.id,
+            f"{event.candidate} is already a candidate ({known.events[0]})",
+            ("candidate",),
         )
     if event.put_forward_by is not None:
         _require_member(state, event, event.put_forward_by, ("put_forward_by",))
@@ -232,7 +236,9 @@ def _appointment(event: Appointment, state: RaceState) -> RaceState:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _require_member(state: RaceState, event: Event, member: str, field: tuple[str | int, ...]) -> None:
+def _require_member(
+    state: RaceState, event: Event, member: str, field: tuple[str | int, ...]
+) -> None:
     if member not in state.electorate:
         raise ReplayError(
             event.id, f"{member} is not in the electorate of {state.race} at this date", field
@@ -269,7 +275,9 @@ def _back(
             candidates.append(attrs.evolve(candidate, backers=backers))
             continue
         previous = candidate.backing(member) or Backing(member)
-        carried = [c for s in candidate.stated_conditions if s.member == member for c in s.conditions]
+        carried = [
+            c for s in candidate.stated_conditions if s.member == member for c in s.conditions
+        ]
         merged = tuple(dict.fromkeys((*previous.conditions, *carried, *conditions)))
         backing = Backing(member, merged, (*previous.events, event_id))
         others = [b for b in candidate.backers if b.member != member]
@@ -277,7 +285,9 @@ def _back(
             attrs.evolve(
                 candidate,
                 backers=tuple(sorted((*others, backing), key=lambda b: b.member)),
-                stated_conditions=tuple(s for s in candidate.stated_conditions if s.member != member),
+                stated_conditions=tuple(
+                    s for s in candidate.stated_conditions if s.member != member
+                ),
                 events=(*candidate.events, event_id),
             )
         )

@@ -19,7 +19,7 @@ from pathlib import Path
 import attrs
 
 from timeline import yamlio
-from timeline.codec import EventDataError, structure_event
+from timeline.codec import EventDataError, format_path, structure_event
 from timeline.errors import LoadError, Problem, ReplayError, RepositoryNotFoundError
 from timeline.events import Citation, Event
 from timeline.fold import apply, races, replay_order
@@ -64,9 +64,7 @@ def find_repository(start: Path | None = None) -> Path:
     for directory in (here, *here.parents):
         if (directory / "events").is_dir():
             return directory
-    raise RepositoryNotFoundError(
-        f"no events/ directory in {here} or any parent; use --events DIR"
-    )
+    raise RepositoryNotFoundError(f"no events/ directory in {here} or any parent; use --events DIR")
 
 
 def load_repository(events_dir: Path) -> Repository:
@@ -90,7 +88,9 @@ def load_repository(events_dir: Path) -> Repository:
         if event.id in files:
             line, column = event_file.locate(("id",))
             other = files[event.id].path
-            problems.append(Problem(str(path), line, column, f"id {event.id!r} is also used by {other}"))
+            problems.append(
+                Problem(str(path), line, column, f"id {event.id!r} is also used by {other}")
+            )
             continue
         events.append(event)
         files[event.id] = event_file
@@ -109,7 +109,9 @@ def _event_paths(events_dir: Path) -> Iterator[Path]:
                 yield Path(directory, name)
 
 
-def _load_file(path: Path, seeds: _SeedCache, problems: list[Problem]) -> tuple[Event, EventFile] | None:
+def _load_file(
+    path: Path, seeds: _SeedCache, problems: list[Problem]
+) -> tuple[Event, EventFile] | None:
     def problem(line: int, column: int, message: str) -> None:
         problems.append(Problem(str(path), line, column, message))
 
@@ -141,19 +143,20 @@ def _load_file(path: Path, seeds: _SeedCache, problems: list[Problem]) -> tuple[
     event_file = EventFile(path, document)
     before = len(problems)
     if event.id != path.stem:
-        problem(*document.locate(("id",)), f"id {event.id!r} must equal the file name stem {path.stem!r}")
+        problem(
+            *document.locate(("id",)),
+            f"id {event.id!r} must equal the file name stem {path.stem!r}",
+        )
     for kind, citations in (("sources", event.sources), ("dissent", event.dissent)):
         for index, citation in enumerate(citations):
-            for field, message in seeds.check(citation):
-                problem(*document.locate((kind, index, field)), f"{kind}[{index}].{field}: {message}")
+            for key, message in seeds.check(citation):
+                problem(*document.locate((kind, index, key)), f"{kind}[{index}].{key}: {message}")
     if len(problems) > before:
         return None
     return event, event_file
 
 
 def _describe(field: tuple[str | int, ...], message: str) -> str:
-    from timeline.codec import format_path
-
     return f"{format_path(field)}: {message}" if field else message
 
 

@@ -106,5 +106,7 @@ def _candidate_lines(state: RaceState, candidate: Candidate, leader: Candidate |
     for stated in candidate.stated_conditions:
         kind = "support" if stated.kind.value == "support" else "not blocking"
         for condition in stated.conditions:
-            lines.append(f"  {stated.member} (not backing) sets a condition for {kind}: {condition}")
+            lines.append(
+                f"  {stated.member} (not backing) sets a condition for {kind}: {condition}"
+            )
     return lines

@@ -104,13 +104,18 @@ class RaceState:
 
     @property
     def leader(self) -> Candidate | None:
-        """The appointed candidate; else the active one with most backers (earlier entry wins ties)."""
+        """The appointed candidate; else the active one with most backers.
+
+        Ties go to the candidate who entered the race earlier.
+        """
         if self.appointed is not None:
             return self.candidate(self.appointed)
         active = [c for c in self.candidates if c.status in ACTIVE]
         if not active:
             return None
-        return max(active, key=lambda c: (len(self.backers_in_electorate(c)), -self.candidates.index(c)))
+        return max(
+            active, key=lambda c: (len(self.backers_in_electorate(c)), -self.candidates.index(c))
+        )
 
     @property
     def holdouts(self) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 
 
 class _EventLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]  # chosen at import time
@@ -37,7 +37,7 @@ _EventLoader.yaml_implicit_resolvers = {
 
 
 @attrs.frozen
-class YamlProblem(Exception):  # noqa: N818 - a value as much as an exception
+class YamlProblem(Exception):
     """A YAML-level problem at a 1-based line and column."""
 
     line: int
@@ -50,9 +50,9 @@ class Document:
     """A parsed file: plain data plus the position of every key and item."""
 
     data: Any
-    positions: dict[Path, tuple[int, int]]
+    positions: dict[KeyPath, tuple[int, int]]
 
-    def locate(self, path: Path) -> tuple[int, int]:
+    def locate(self, path: KeyPath) -> tuple[int, int]:
         """The position of ``path``, or of its nearest located ancestor."""
         while path not in self.positions:
             path = path[:-1]
@@ -75,7 +75,7 @@ def parse(text: str) -> Document:
         loader.dispose()
     if node is None:
         raise YamlProblem(1, 1, "the file is empty; an event file is a mapping of fields")
-    positions: dict[Path, tuple[int, int]] = {(): (1, 1)}
+    positions: dict[KeyPath, tuple[int, int]] = {(): (1, 1)}
     data = _build(node, (), positions, set())
     return Document(data, positions)
 
@@ -84,7 +84,9 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _build(node: yaml.Node, path: Path, positions: dict[Path, tuple[int, int]], seen: set[int]) -> Any:
+def _build(
+    node: yaml.Node, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], seen: set[int]
+) -> Any:
     if id(node) in seen:
         raise YamlProblem(*_mark(node), "anchors and aliases are not allowed in event files")
     seen.add(id(node))
@@ -92,11 +94,15 @@ def _build(node: yaml.Node, path: Path, positions: dict[Path, tuple[int, int]], 
         if node.tag == _NULL:
             return None
         if node.tag != _STR:
-            raise YamlProblem(*_mark(node), f"YAML tags are not allowed in event files ({node.tag})")
+            raise YamlProblem(
+                *_mark(node), f"YAML tags are not allowed in event files ({node.tag})"
+            )
         return node.value
     if isinstance(node, yaml.SequenceNode):
         if node.tag != _SEQ:
-            raise YamlProblem(*_mark(node), f"YAML tags are not allowed in event files ({node.tag})")
+            raise YamlProblem(
+                *_mark(node), f"YAML tags are not allowed in event files ({node.tag})"
+            )
         items = []
         for index, item in enumerate(node.value):
             positions[(*path, index)] = _mark(item)
@@ -111,7 +117,9 @@ def _build(node: yaml.Node, path: Path, positions: dict[Path, tuple[int, int]], 
         key = key_node.value
         if key in mapping:
             first = positions[(*path, key)][0]
-            raise YamlProblem(*_mark(key_node), f"duplicate key '{key}' (first given on line {first})")
+            raise YamlProblem(
+                *_mark(key_node), f"duplicate key '{key}' (first given on line {first})"
+            )
         positions[(*path, key)] = _mark(key_node)
         mapping[key] = _build(value_node, (*path, key), positions, seen)
     return mapping
