@@ -16,6 +16,8 @@ are pure. Loading (:func:`load_repository`) is the only part that reads files.
 from timeline.codec import EventDataError, structure_event, unstructure_event
 from timeline.dates import Date, parse_date
 from timeline.errors import (
+    DateError,
+    InvalidField,
     LoadError,
     Problem,
     ReplayError,
@@ -54,11 +56,13 @@ __all__ = [
     "Condition",
     "ConditionKind",
     "Date",
+    "DateError",
     "Dissent",
     "ElectorateChange",
     "Endorsement",
     "Event",
     "EventDataError",
+    "InvalidField",
     "LoadError",
     "Mention",
     "Opening",

@@ -25,7 +25,8 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_unstructure_fn
 
 from timeline.dates import Date, parse_date
-from timeline.events import EVENT_TYPES, Event, InvalidField
+from timeline.errors import InvalidField, TimelineError
+from timeline.events import EVENT_TYPES, Event
 
 FieldPath = tuple[str | int, ...]
 
@@ -34,7 +35,7 @@ _HEAD = ("type", "id", "race", "date", "summary")
 _TAIL = ("sources", "dissent", "note")
 
 
-class EventDataError(ValueError):
+class EventDataError(TimelineError, ValueError):
     """Plain data that is not a valid event; ``problems`` are (path, message) pairs."""
 
     def __init__(self, problems: list[tuple[FieldPath, str]]) -> None:

@@ -7,9 +7,9 @@ ISO 8601-2) and the closed interval of days it may denote, ``earliest`` to
 
 Rule: an event *counts* at a day D once its latest possible day is D or
 earlier (``latest <= D``). A date that straddles D (``earliest <= D < latest``)
-has possibly already happened; the shell may list such events, the fold never
-applies them early. This keeps the state at D a statement of what is certain
-by D, and makes "the events that count at D" a prefix of the replay order.
+has possibly already happened, but the fold never applies it early. This
+keeps the state at D a statement of what is certain by D, and makes "the
+events that count at D" a prefix of the replay order.
 
 Plain ``YYYY``, ``YYYY-MM`` and ``YYYY-MM-DD`` are parsed here directly, since
 nearly every event uses them; anything else goes to the maintained ``edtf``
@@ -24,7 +24,10 @@ import re
 
 import attrs
 
-_PLAIN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+from timeline.errors import DateError
+
+# Plain year, year-month or year-month-day; other months (EDTF seasons 21-41) go to edtf.
+_PLAIN = re.compile(r"(\d{4})(?:-(0\d|1[0-2])(?:-(\d{2}))?)?")
 
 
 @attrs.frozen
@@ -44,16 +47,12 @@ class Date:
         """True when the event certainly happened by ``day`` (its latest day has come)."""
         return self.latest <= day
 
-    def straddles(self, day: datetime.date) -> bool:
-        """True when the event may or may not have happened by ``day``."""
-        return (self.earliest is None or self.earliest <= day) and day < self.latest
-
     def __str__(self) -> str:
         return self.text
 
 
 def parse_date(text: str) -> Date:
-    """Parse an EDTF date; raise ``ValueError`` with a readable reason if it is not one."""
+    """Parse an EDTF date; raise :class:`DateError` with a readable reason if it is not one."""
     text = text.strip()
     match = _PLAIN.fullmatch(text)
     if match is not None:
@@ -64,19 +63,19 @@ def parse_date(text: str) -> Date:
 def _plain(text: str, year_s: str, month_s: str | None, day_s: str | None) -> Date:
     year = int(year_s)
     if year < 1:
-        raise ValueError(f"{text!r} is not a real date: there is no year 0")
+        raise DateError(f"{text!r} is not a real date: there is no year 0")
     if month_s is None:
         return Date(text, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     month = int(month_s)
     if not 1 <= month <= 12:
-        raise ValueError(f"{text!r} is not a real date: month {month_s} does not exist")
+        raise DateError(f"{text!r} is not a real date: month {month_s} does not exist")
     last = calendar.monthrange(year, month)[1]
     if day_s is None:
         return Date(text, datetime.date(year, month, 1), datetime.date(year, month, last))
     day = int(day_s)
     if not 1 <= day <= last:
         month_name = calendar.month_name[month]
-        raise ValueError(f"{text!r} is not a real date: {month_name} {year} has {last} days")
+        raise DateError(f"{text!r} is not a real date: {month_name} {year} has {last} days")
     exact = datetime.date(year, month, day)
     return Date(text, exact, exact)
 
@@ -87,15 +86,16 @@ def _edtf(text: str) -> Date:
     try:
         parsed = edtf.parse_edtf(text)
     except Exception as exc:  # edtf raises its own parse errors and TypeErrors alike
-        raise ValueError(
+        raise DateError(
             f"{text!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY, "
             "or EDTF such as 2023-10~ (approximate), ../2024-06-18 (on or before), "
             "2024-03/2024-06 (between)"
         ) from exc
-    earliest = _bound(parsed.lower_strict)
+    # An empty start ("/2024-04-02") is unknown, as ".." is open; edtf guesses 10 years.
+    earliest = None if text.startswith("/") else _bound(parsed.lower_strict)
     latest = _bound(parsed.upper_strict)
     if latest is None:
-        raise ValueError(f"{text!r} has no latest possible day; an event needs one")
+        raise DateError(f"{text!r} has no latest possible day; an event needs one")
     return Date(text, earliest, latest)
 
 

@@ -37,6 +37,18 @@ class LoadError(TimelineError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class InvalidField(TimelineError, ValueError):
+    """A value that breaks an event's invariant; ``field`` is its path inside the object."""
+
+    def __init__(self, field: tuple[str | int, ...], message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class DateError(TimelineError, ValueError):
+    """Text that is not a date in the accepted EDTF forms."""
+
+
 class ReplayError(TimelineError):
     """An event does not fit the state of the race it is replayed onto.
 

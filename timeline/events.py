@@ -20,17 +20,10 @@ from typing import Any, ClassVar
 import attrs
 
 from timeline.dates import Date
+from timeline.errors import InvalidField
 from timeline.members import check_member
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-class InvalidField(ValueError):
-    """A value that breaks an invariant; ``field`` is its path inside the object."""
-
-    def __init__(self, field: tuple[str | int, ...], message: str) -> None:
-        self.field = field
-        super().__init__(message)
 
 
 def _text(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
@@ -121,7 +114,7 @@ class Dissent(Citation):
     """
 
     claim: str = attrs.field(validator=_text)
-    field: str | None = None
+    field: str | None = attrs.field(default=None, validator=_text)
 
 
 def _check_document(document: str) -> None:
@@ -140,6 +133,18 @@ def _check_url(url: str) -> None:
         raise InvalidField(("url",), f"{url!r} is not a well-formed http(s) URL")
 
 
+def _disputed_fields(
+    instance: Any, attribute: attrs.Attribute[Any], value: Sequence[Dissent]
+) -> None:
+    names = attrs.fields_dict(type(instance))
+    for index, dissent in enumerate(value):
+        if dissent.field is not None and dissent.field not in names:
+            raise InvalidField(
+                (attribute.name, index, "field"),
+                f"{dissent.field!r} is not a field of event type {type(instance).TYPE!r}",
+            )
+
+
 @attrs.frozen(kw_only=True)
 class Event:
     """The envelope every event file shares. Not an event type itself."""
@@ -151,7 +156,7 @@ class Event:
     date: Date
     summary: str = attrs.field(validator=_text)
     sources: tuple[Citation, ...] = attrs.field(validator=_nonempty)
-    dissent: tuple[Dissent, ...] = ()
+    dissent: tuple[Dissent, ...] = attrs.field(default=(), validator=_disputed_fields)
     note: str | None = attrs.field(default=None, validator=_text)
 
 

@@ -174,7 +174,7 @@ def _candidacy(event: Candidacy, state: RaceState) -> RaceState:
         event.candidate,
         event.name,
         Status.DECLARED,
-        country=event.country,
+        country=event.country or (known.country if known is not None else None),
         put_forward_by=event.put_forward_by,
         backers=known.backers if known is not None else (),
         stated_conditions=known.stated_conditions if known is not None else (),
@@ -230,7 +230,9 @@ def _appointment(event: Appointment, state: RaceState) -> RaceState:
         raise ReplayError(event.id, f"{state.appointed} was already appointed", ("candidate",))
     candidate = _require_candidate(state, event, event.candidate)
     updated = attrs.evolve(candidate, status=Status.APPOINTED, events=(*candidate.events, event.id))
-    return attrs.evolve(_replace(state, updated), appointed=event.candidate)
+    return attrs.evolve(
+        _replace(state, updated), appointed=event.candidate, takes_office=event.takes_office
+    )
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -288,7 +290,13 @@ def _back(
                 stated_conditions=tuple(
                     s for s in candidate.stated_conditions if s.member != member
                 ),
-                events=(*candidate.events, event_id),
+                events=_added(candidate.events, event_id),
             )
         )
     return attrs.evolve(state, candidates=tuple(candidates))
+
+
+def _added(events: tuple[str, ...], event_id: str) -> tuple[str, ...]:
+    """``events`` with ``event_id`` appended, once (a group endorsement touches a
+    candidate once per member)."""
+    return events if events and events[-1] == event_id else (*events, event_id)

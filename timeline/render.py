@@ -27,6 +27,7 @@ def state_to_json(state: RaceState, at: datetime.date) -> dict[str, Any]:
         "holdouts": list(state.holdouts),
         "decided": state.decided,
         "appointed": state.appointed,
+        "takes_office": state.takes_office.text if state.takes_office else None,
         "incumbent": state.incumbent,
         "vacancy": state.vacancy.text if state.vacancy else None,
         "events_applied": state.applied,
@@ -74,12 +75,17 @@ def render_text(state: RaceState, at: datetime.date) -> str:
         verdict = "met" if state.decided else "not met"
         lines.append(f"Rule: {rule} — {verdict}: {backing} of {size} back {leader.name}.")
     else:
-        lines.append(f"Rule: {rule} — no candidate yet.")
+        lines.append(f"Rule: {rule} — no candidate has backers yet.")
     holdouts = state.holdouts
     if leader is not None:
         lines.append(f"Holdouts ({len(holdouts)}): {' '.join(holdouts) or 'none'}")
     appointed = state.candidate(state.appointed) if state.appointed else None
-    lines.append(f"Appointed: {appointed.name if appointed else 'nobody yet'}")
+    if appointed is None:
+        lines.append("Appointed: nobody yet")
+    elif state.takes_office is not None:
+        lines.append(f"Appointed: {appointed.name}, taking office {state.takes_office.text}")
+    else:
+        lines.append(f"Appointed: {appointed.name}")
     for candidate in state.candidates:
         lines.append("")
         lines.extend(_candidate_lines(state, candidate, leader))

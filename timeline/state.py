@@ -84,6 +84,7 @@ class RaceState:
     electorate: frozenset[str] = frozenset()
     candidates: tuple[Candidate, ...] = ()  # in order of entry into the race
     appointed: str | None = None
+    takes_office: Date | None = None
     incumbent: str | None = None
     vacancy: Date | None = None
     applied: int = 0  # how many events were replayed
@@ -104,14 +105,14 @@ class RaceState:
 
     @property
     def leader(self) -> Candidate | None:
-        """The appointed candidate; else the active one with most backers.
+        """The appointed candidate; else the active one with most backers, if any has one.
 
         Ties go to the candidate who entered the race earlier.
         """
         if self.appointed is not None:
             return self.candidate(self.appointed)
         active = [c for c in self.candidates if c.status in ACTIVE]
-        if not active:
+        if not any(self.backers_in_electorate(c) for c in active):
             return None
         return max(
             active, key=lambda c: (len(self.backers_in_electorate(c)), -self.candidates.index(c))
@@ -127,8 +128,17 @@ class RaceState:
 
     @property
     def decided(self) -> bool:
-        """True when the leader's backing meets the decision rule."""
-        leader = self.leader
-        if leader is None or self.rule is None:
+        """True when some active candidate's backing meets the decision rule.
+
+        Under consensus or majority at most one candidate can meet it, and
+        that candidate is then the leader.
+        """
+        if self.rule is None:
             return False
-        return RULES[self.rule](len(self.backers_in_electorate(leader)), len(self.electorate))
+        met = RULES[self.rule]
+        size = len(self.electorate)
+        return any(
+            met(len(self.backers_in_electorate(c)), size)
+            for c in self.candidates
+            if c.status in ACTIVE
+        )

@@ -1,0 +1,241 @@
+"""Hypothesis strategies for events and whole races.
+
+``event_values()`` draws any valid event of any type, for round trips.
+``races()`` draws the events of one race that replay without error: it draws
+candidate events freely, then keeps those that fit when replayed in order
+(a rejected event changes nothing, so the kept ones form a consistent log).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+
+from timeline import (
+    EVENT_TYPES,
+    Appointment,
+    Candidacy,
+    Citation,
+    Condition,
+    ConditionKind,
+    Date,
+    Dissent,
+    ElectorateChange,
+    Endorsement,
+    Event,
+    Mention,
+    Opening,
+    RaceState,
+    ReplayError,
+    Rule,
+    Withdrawal,
+    apply,
+    parse_date,
+    replay_order,
+)
+
+RACE = "test-race"
+MEMBERS = ("AL", "BE", "DE", "FR", "HU", "NL", "NO", "RO", "SE", "SK")
+CANDIDATES = ("ann-lee", "bo-chan", "cy-dunn")
+START = datetime.date(2024, 1, 1)
+DAYS = 120
+
+slugs = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
+texts = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip() != "")
+members = st.sampled_from(MEMBERS)
+member_groups = st.lists(members, min_size=1, max_size=3, unique=True).map(tuple)
+
+
+_parse = functools.lru_cache(maxsize=None)(parse_date)  # pure, and EDTF parsing is slow
+
+
+@st.composite
+def dates(draw: st.DrawFn, last_day: int = DAYS) -> Date:
+    """Dates of every precision the format allows, mostly exact days."""
+    day = START + datetime.timedelta(days=draw(st.integers(0, last_day)))
+    form = draw(st.sampled_from(["day"] * 6 + ["month", "year", "before", "between"]))
+    if form == "day":
+        text = day.isoformat()
+    elif form == "month":
+        text = day.strftime("%Y-%m")
+    elif form == "year":
+        text = str(day.year)
+    elif form == "before":
+        text = f"../{day.isoformat()}"
+    else:
+        later = day + datetime.timedelta(days=draw(st.integers(1, 40)))
+        text = f"{day.isoformat()}/{later.isoformat()}"
+    return _parse(text)
+
+
+citations = st.one_of(
+    st.builds(Citation, document=st.just("seeds/report.txt"), quote=texts),
+    st.builds(
+        Citation,
+        url=slugs.map(lambda s: f"https://example.org/{s}"),
+        publisher=texts,
+        quote=texts,
+    ),
+)
+dissents = st.builds(
+    Dissent,
+    document=st.just("seeds/report.txt"),
+    quote=texts,
+    claim=texts,
+    field=st.none() | st.sampled_from(["date", "summary"]),
+)
+
+
+def _envelope() -> dict[str, Any]:
+    return {
+        "id": slugs,
+        "race": st.just(RACE),
+        "date": dates(),
+        "summary": texts,
+        "sources": st.lists(citations, min_size=1, max_size=2).map(tuple),
+        "dissent": st.lists(dissents, max_size=1).map(tuple),
+        "note": st.none() | texts,
+    }
+
+
+_OWN_FIELDS: dict[type[Event], dict[str, Any]] = {
+    Opening: {
+        "office": texts,
+        "electorate": member_groups,
+        "rule": st.sampled_from(Rule),
+        "incumbent": st.none() | texts,
+        "vacancy": st.none() | dates(),
+    },
+    ElectorateChange: {
+        "joined": st.lists(members, min_size=1, max_size=2, unique=True).map(tuple),
+        "left": st.just(()),
+    },
+    Mention: {
+        "candidate": st.sampled_from(CANDIDATES),
+        "name": texts,
+        "country": st.none() | members,
+    },
+    Candidacy: {
+        "candidate": st.sampled_from(CANDIDATES),
+        "name": texts,
+        "country": st.none() | members,
+        "put_forward_by": st.none() | members,
+    },
+    Condition: {
+        "member": members,
+        "candidate": st.sampled_from(CANDIDATES),
+        "kind": st.sampled_from(ConditionKind),
+        "conditions": st.lists(texts, min_size=1, max_size=2).map(tuple),
+    },
+    Endorsement: {
+        "members": member_groups,
+        "candidate": st.sampled_from(CANDIDATES),
+        "conditions": st.lists(texts, max_size=2).map(tuple),
+    },
+    Withdrawal: {"candidate": st.sampled_from(CANDIDATES)},
+    Appointment: {"candidate": st.sampled_from(CANDIDATES), "takes_office": st.none() | dates()},
+}
+assert set(_OWN_FIELDS) == set(EVENT_TYPES.values()), "every event type needs a strategy"
+
+
+def events_of(cls: type[Event]) -> st.SearchStrategy[Event]:
+    """Any valid event of class ``cls`` (not necessarily consistent with a race)."""
+    return st.builds(cls, **_envelope(), **_OWN_FIELDS[cls])
+
+
+event_values = st.one_of([events_of(cls) for cls in EVENT_TYPES.values()])
+
+
+_SOURCE = (Citation(document="seeds/report.txt", quote="q"),)
+
+
+def _race_event(cls: type[Event], last_day: int = DAYS, **fields: Any) -> st.SearchStrategy[Event]:
+    own = fields or _OWN_FIELDS[cls]
+    return st.builds(
+        cls,
+        id=st.just("e"),  # replaced by a unique id in raw_race
+        race=st.just(RACE),
+        date=dates(last_day),
+        summary=st.just("s"),
+        sources=st.just(_SOURCE),
+        **own,
+    )
+
+
+_pair = st.lists(members, min_size=1, max_size=2, unique=True).map(tuple)
+# Built once: constructing strategies inside a draw loop is slow.
+_RACE_EVENTS = st.one_of(
+    # entries mostly early in the race, so that later events find their candidates
+    _race_event(Mention, last_day=DAYS // 3),
+    _race_event(Candidacy, last_day=DAYS // 3),
+    _race_event(Candidacy),
+    _race_event(Condition),
+    _race_event(Endorsement),
+    _race_event(Endorsement),
+    _race_event(Endorsement),
+    _race_event(ElectorateChange, joined=_pair),
+    _race_event(ElectorateChange, left=_pair),
+    _race_event(Withdrawal),
+    _race_event(Appointment),
+)
+
+
+@st.composite
+def raw_race(draw: st.DrawFn, rule: Rule | None = None) -> list[Event]:
+    """An opening on the first day, then freely drawn events (possibly inconsistent)."""
+    opening = Opening(
+        id="opening",
+        race=RACE,
+        date=parse_date(START.isoformat()),
+        summary="The race opens",
+        sources=_SOURCE,
+        office="Chair",
+        electorate=tuple(draw(st.lists(members, min_size=6, max_size=10, unique=True))),
+        rule=rule if rule is not None else draw(st.sampled_from(Rule)),
+    )
+    entrants = draw(st.lists(_race_event(Candidacy, last_day=10), min_size=1, max_size=3))
+    drawn = entrants + draw(st.lists(_RACE_EVENTS, min_size=2, max_size=24))
+    if entrants and draw(st.booleans()):
+        # the whole electorate backs one entrant, so that decisions are reached too
+        drawn.append(
+            draw(
+                _race_event(
+                    Endorsement,
+                    members=st.just(opening.electorate),
+                    candidate=st.sampled_from([e.candidate for e in entrants]),  # type: ignore[attr-defined]
+                    conditions=st.just(()),
+                )
+            )
+        )
+    # ids drawn as a permutation, so that the id tie-break disagrees with drawing order
+    ids = draw(st.permutations(range(len(drawn))))
+    return [opening, *(attrs.evolve(e, id=f"e-{i}") for e, i in zip(drawn, ids, strict=True))]
+
+
+def consistent(events: list[Event]) -> list[Event]:
+    """The events that replay without error, rejected ones skipped."""
+    state = RaceState(RACE)
+    kept = []
+    for event in replay_order(events):
+        try:
+            state = apply(state, event)
+        except ReplayError:
+            continue
+        kept.append(event)
+    return kept
+
+
+def races(rule: Rule | None = None) -> st.SearchStrategy[list[Event]]:
+    """The events of one consistent race, in an arbitrary (drawn) order."""
+    return raw_race(rule).map(consistent).flatmap(st.permutations)
+
+
+query_days = st.integers(-5, DAYS + 60).map(lambda n: START + datetime.timedelta(days=n))
