@@ -201,16 +201,20 @@ def raw_race(draw: st.DrawFn, rule: Rule | None = None) -> list[Event]:
         electorate=tuple(draw(st.lists(members, min_size=6, max_size=10, unique=True))),
         rule=rule if rule is not None else draw(st.sampled_from(Rule)),
     )
-    entrants = draw(st.lists(_race_event(Candidacy, last_day=10), min_size=1, max_size=3))
-    drawn = entrants + draw(st.lists(_RACE_EVENTS, min_size=2, max_size=24))
-    if entrants and draw(st.booleans()):
+    entrants: list[Event] = draw(
+        st.lists(_race_event(Candidacy, last_day=10), min_size=1, max_size=3)
+    )
+    drawn: list[Event] = entrants + draw(st.lists(_RACE_EVENTS, min_size=2, max_size=24))
+    whole_electorate: bool = draw(st.booleans())
+    if whole_electorate:
         # the whole electorate backs one entrant, so that decisions are reached too
+        names = [e.candidate for e in entrants if isinstance(e, Candidacy)]
         drawn.append(
             draw(
                 _race_event(
                     Endorsement,
                     members=st.just(opening.electorate),
-                    candidate=st.sampled_from([e.candidate for e in entrants]),  # type: ignore[attr-defined]
+                    candidate=st.sampled_from(names),
                     conditions=st.just(()),
                 )
             )

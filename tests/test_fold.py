@@ -164,11 +164,11 @@ def test_holdouts_and_leader_backers_partition_the_electorate(
     """Every member of the electorate either backs the leader or is a holdout, never both."""
     state = state_at(events, at)
     if state.leader is None:
-        assert state.holdouts == ()
+        assert () == state.holdouts
         return
     backers = state.backers_in_electorate(state.leader)
     assert not backers & set(state.holdouts)
-    assert backers | set(state.holdouts) == state.electorate
+    assert state.electorate == backers | set(state.holdouts)
 
 
 @given(races())

@@ -252,7 +252,8 @@ def _require_candidate(state: RaceState, event: Event, candidate_id: str) -> Can
     if candidate is None:
         raise ReplayError(
             event.id,
-            f"unknown candidate {candidate_id!r}: no candidacy or mention of it is dated earlier",
+            f"unknown candidate {candidate_id!r}: no candidacy or mention of it counts by"
+            f" {event.date.latest} (an event counts from its latest possible day)",
             ("candidate",),
         )
     if candidate.status not in ACTIVE:

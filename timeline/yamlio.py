@@ -25,6 +25,8 @@ _SEQ = "tag:yaml.org,2002:seq"
 
 KeyPath = tuple[str | int, ...]
 
+_NO_ALIASES = "anchors and aliases are not allowed in event files"
+
 
 class _EventLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]  # chosen at import time
     """A safe loader that resolves plain scalars to text or null only."""
@@ -87,8 +89,6 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 def _build(
     node: yaml.Node, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], seen: set[int]
 ) -> Any:
-    if id(node) in seen:
-        raise YamlProblem(*_mark(node), "anchors and aliases are not allowed in event files")
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _NULL:
@@ -105,6 +105,8 @@ def _build(
             )
         items = []
         for index, item in enumerate(node.value):
+            if id(item) in seen:  # an alias: the item is a node already built
+                raise YamlProblem(*positions[path], _NO_ALIASES)
             positions[(*path, index)] = _mark(item)
             items.append(_build(item, (*path, index), positions, seen))
         return items
@@ -121,6 +123,8 @@ def _build(
                 *_mark(key_node), f"duplicate key '{key}' (first given on line {first})"
             )
         positions[(*path, key)] = _mark(key_node)
+        if id(value_node) in seen:  # an alias: the value is a node already built
+            raise YamlProblem(*_mark(key_node), _NO_ALIASES)
         mapping[key] = _build(value_node, (*path, key), positions, seen)
     return mapping
 

@@ -1,0 +1,58 @@
+"""Reported dates: precision kept, impossible dates refused, EDTF accepted."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from timeline import DateError, parse_date
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("text", "earliest", "latest"),
+    [
+        ("2024-06-18", D(2024, 6, 18), D(2024, 6, 18)),
+        ("2024-04", D(2024, 4, 1), D(2024, 4, 30)),
+        ("2024-02", D(2024, 2, 1), D(2024, 2, 29)),
+        ("2023-02", D(2023, 2, 1), D(2023, 2, 28)),
+        ("2024", D(2024, 1, 1), D(2024, 12, 31)),
+        ("../2024-04-02", None, D(2024, 4, 2)),
+        ("/2024-04-02", None, D(2024, 4, 2)),
+        ("2024-03/2024-06", D(2024, 3, 1), D(2024, 6, 30)),
+        ("2023-10~", D(2023, 10, 1), D(2023, 10, 31)),
+        ("2024-21", D(2024, 3, 1), D(2024, 5, 31)),  # EDTF season: spring 2024
+    ],
+)
+def test_a_date_denotes_the_interval_of_days_it_allows(
+    text: str, earliest: datetime.date | None, latest: datetime.date
+) -> None:
+    date = parse_date(text)
+    assert (text, earliest, latest) == (date.text, date.earliest, date.latest)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2024-02-30", "'2024-02-30' is not a real date: February 2024 has 29 days"),
+        ("2023-02-29", "'2023-02-29' is not a real date: February 2023 has 28 days"),
+        ("2024-13", "is not a date"),
+        ("0000-01-01", "there is no year 0"),
+        ("18 June 2024", "is not a date"),
+        ("2024-06-18/..", "has no latest possible day"),
+        ("", "is not a date"),
+    ],
+)
+def test_impossible_dates_are_refused_with_a_reason(text: str, reason: str) -> None:
+    with pytest.raises(DateError, match=reason):
+        parse_date(text)
+
+
+def test_an_event_counts_once_its_latest_possible_day_has_come() -> None:
+    april = parse_date("2024-04")
+    assert not april.counts_by(D(2024, 4, 29))
+    assert april.counts_by(D(2024, 4, 30))
+    assert not april.exact
+    assert parse_date("2024-04-30").exact

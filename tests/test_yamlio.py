@@ -1,0 +1,90 @@
+"""Safe YAML: only text and null, nothing executed, nothing ambiguous."""
+
+from __future__ import annotations
+
+import pytest
+
+from timeline.yamlio import YamlProblem, dump, parse
+
+
+def test_plain_scalars_stay_text_so_norway_is_not_false() -> None:
+    doc = parse("a: NO\nb: 2024-06-18\nc: 2024\nd: 1.5\ne: yes\nf: ~\ng:\n")
+    expected = {"a": "NO", "b": "2024-06-18", "c": "2024", "d": "1.5", "e": "yes"}
+    assert {**expected, "f": None, "g": None} == doc.data
+
+
+def test_positions_point_at_keys_and_items() -> None:
+    doc = parse("a: 1\nlist:\n  - x\n  - y\nmap:\n  inner: z\n")
+    assert (1, 1) == doc.locate(("a",))
+    assert (4, 5) == doc.locate(("list", 1))
+    assert (6, 3) == doc.locate(("map", "inner"))
+    assert (6, 3) == doc.locate(("map", "inner", "deeper"))
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("a: !!python/object:os.system x\n", 1, "YAML tags are not allowed"),
+        ("a: !!binary aGk=\n", 1, "YAML tags are not allowed"),
+        ("a: &x [1]\nb: *x\n", 2, "anchors and aliases are not allowed"),
+        ("a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a' (first given on line 1)"),
+        ("a: [1\n", 2, "malformed YAML"),
+        ("a: 1\n---\nb: 2\n", 2, "malformed YAML"),
+        ("", 1, "the file is empty"),
+        ("? [a]\n: b\n", 1, "keys must be plain field names"),
+    ],
+)
+def test_unsafe_or_ambiguous_yaml_is_refused(text: str, line: int, message: str) -> None:
+    with pytest.raises(YamlProblem) as info:
+        parse(text)
+    assert line == info.value.line
+    assert message in info.value.message
+
+
+def test_a_billion_laughs_is_refused_at_the_first_alias() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for n in range(1, 10):
+        prev = chr(ord("a") + n - 1)
+        name = chr(ord("a") + n)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    with pytest.raises(YamlProblem, match="anchors and aliases"):
+        parse("\n".join(lines) + "\n")
+
+
+def test_dump_writes_dates_plain_and_ambiguous_text_quoted() -> None:
+    text = dump({"date": "2024-06-18", "members": ["NO", "HU"], "note": "null"})
+    assert "date: 2024-06-18\nmembers:\n- 'NO'\n- HU\nnote: 'null'\n" == text
+    assert {"date": "2024-06-18", "members": ["NO", "HU"], "note": "null"} == parse(text).data
+
+
+def test_the_pure_python_loader_reads_the_repository_alike() -> None:
+    """Without libyaml, PyYAML's pure safe loader is used, with the same results."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = """
+import json, sys, datetime, pathlib, yaml
+for name in ("CSafeLoader", "CSafeDumper"):
+    if hasattr(yaml, name):
+        delattr(yaml, name)
+import timeline, timeline.yamlio
+from timeline.render import state_to_json
+assert timeline.yamlio._BASE_LOADER is yaml.SafeLoader
+repo = timeline.load_repository(pathlib.Path("events"))
+day = datetime.date(2024, 6, 18)
+print(json.dumps(state_to_json(timeline.state_at(repo.events, day), day)))
+"""
+    root = Path(__file__).resolve().parent.parent
+    pure = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
+    )
+    fast = subprocess.run(
+        [sys.executable, "-m", "timeline", "state", "--at", "2024-06-18", "--format", "json"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(fast.stdout) == json.loads(pure.stdout)
