@@ -96,10 +96,17 @@ def main() -> None:
     help="Readable text, or JSON for programs.",
 )
 def state(at: datetime.date | None, events: Path | None, race: str | None, output: str) -> None:
-    """Show the state of the race on a day: electorate, candidates, backers and
-    their conditions, holdouts, whether the decision rule is met, who is appointed.
+    """Show where a race stood on a day.
 
-    Example: timeline state --at 2024-06-18
+    Prints the electorate, every candidate with status and backers (each with
+    its conditions), the holdouts, whether the decision rule is met and who is
+    appointed. An event counts from its latest possible day: "2024-04" counts
+    from 2024-04-30.
+
+    \b
+    Examples:
+      timeline state --at 2024-06-18
+      timeline state --at 2024-06-18 --format json
     """
     day = at or today()
     try:

@@ -150,11 +150,10 @@ def _electorate_change(event: ElectorateChange, state: RaceState) -> RaceState:
 
 @_apply.register
 def _mention(event: Mention, state: RaceState) -> RaceState:
-    known = state.candidate(event.candidate)
-    if known is not None:
-        return _replace(state, attrs.evolve(known, events=(*known.events, event.id)))
+    if state.candidate(event.candidate) is not None:
+        return state  # a report that names a known candidate again changes nothing
     candidate = Candidate(
-        event.candidate, event.name, Status.MENTIONED, country=event.country, events=(event.id,)
+        event.candidate, event.name, Status.MENTIONED, country=event.country, entered=event.id
     )
     return attrs.evolve(state, candidates=(*state.candidates, candidate))
 
@@ -165,7 +164,7 @@ def _candidacy(event: Candidacy, state: RaceState) -> RaceState:
     if known is not None and known.status in (Status.DECLARED, Status.APPOINTED):
         raise ReplayError(
             event.id,
-            f"{event.candidate} is already a candidate ({known.events[0]})",
+            f"{event.candidate} is already {known.status.value} (since {known.entered})",
             ("candidate",),
         )
     if event.put_forward_by is not None:
@@ -178,7 +177,7 @@ def _candidacy(event: Candidacy, state: RaceState) -> RaceState:
         put_forward_by=event.put_forward_by,
         backers=known.backers if known is not None else (),
         stated_conditions=known.stated_conditions if known is not None else (),
-        events=(*(known.events if known is not None else ()), event.id),
+        entered=known.entered if known is not None else event.id,
     )
     if known is None:
         state = attrs.evolve(state, candidates=(*state.candidates, candidate))
@@ -197,11 +196,7 @@ def _condition(event: Condition, state: RaceState) -> RaceState:
     if backing is not None:
         return _back(state, event.member, event.candidate, event.conditions, event.id)
     stated = StatedCondition(event.member, event.kind, event.conditions, event.id)
-    updated = attrs.evolve(
-        candidate,
-        stated_conditions=(*candidate.stated_conditions, stated),
-        events=(*candidate.events, event.id),
-    )
+    updated = attrs.evolve(candidate, stated_conditions=(*candidate.stated_conditions, stated))
     return _replace(state, updated)
 
 
@@ -220,7 +215,7 @@ def _withdrawal(event: Withdrawal, state: RaceState) -> RaceState:
     candidate = _require_candidate(state, event, event.candidate)
     if candidate.status is Status.APPOINTED:
         raise ReplayError(event.id, f"{event.candidate} has already been appointed", ("candidate",))
-    updated = attrs.evolve(candidate, status=Status.WITHDRAWN, events=(*candidate.events, event.id))
+    updated = attrs.evolve(candidate, status=Status.WITHDRAWN)
     return _replace(state, updated)
 
 
@@ -229,7 +224,7 @@ def _appointment(event: Appointment, state: RaceState) -> RaceState:
     if state.appointed is not None:
         raise ReplayError(event.id, f"{state.appointed} was already appointed", ("candidate",))
     candidate = _require_candidate(state, event, event.candidate)
-    updated = attrs.evolve(candidate, status=Status.APPOINTED, events=(*candidate.events, event.id))
+    updated = attrs.evolve(candidate, status=Status.APPOINTED)
     return attrs.evolve(
         _replace(state, updated), appointed=event.candidate, takes_office=event.takes_office
     )
@@ -274,15 +269,17 @@ def _back(
     candidates = []
     for candidate in state.candidates:
         if candidate.id != candidate_id:
-            backers = tuple(b for b in candidate.backers if b.member != member)
-            candidates.append(attrs.evolve(candidate, backers=backers))
+            if candidate.backing(member) is not None:  # support moves to the new candidate
+                backers = tuple(b for b in candidate.backers if b.member != member)
+                candidate = attrs.evolve(candidate, backers=backers)
+            candidates.append(candidate)
             continue
-        previous = candidate.backing(member) or Backing(member)
+        previous = candidate.backing(member) or Backing(member, since=event_id)
         carried = [
             c for s in candidate.stated_conditions if s.member == member for c in s.conditions
         ]
         merged = tuple(dict.fromkeys((*previous.conditions, *carried, *conditions)))
-        backing = Backing(member, merged, (*previous.events, event_id))
+        backing = Backing(member, merged, previous.since)
         others = [b for b in candidate.backers if b.member != member]
         candidates.append(
             attrs.evolve(
@@ -291,13 +288,6 @@ def _back(
                 stated_conditions=tuple(
                     s for s in candidate.stated_conditions if s.member != member
                 ),
-                events=_added(candidate.events, event_id),
             )
         )
     return attrs.evolve(state, candidates=tuple(candidates))
-
-
-def _added(events: tuple[str, ...], event_id: str) -> tuple[str, ...]:
-    """``events`` with ``event_id`` appended, once (a group endorsement touches a
-    candidate once per member)."""
-    return events if events and events[-1] == event_id else (*events, event_id)

@@ -42,7 +42,7 @@ def _candidate_json(state: RaceState, candidate: Candidate) -> dict[str, Any]:
         "country": candidate.country,
         "put_forward_by": candidate.put_forward_by,
         "backers": [
-            {"member": b.member, "conditions": list(b.conditions), "events": list(b.events)}
+            {"member": b.member, "conditions": list(b.conditions), "since": b.since}
             for b in candidate.backers
         ],
         "backing_count": len(state.backers_in_electorate(candidate)),
@@ -55,7 +55,7 @@ def _candidate_json(state: RaceState, candidate: Candidate) -> dict[str, Any]:
             }
             for s in candidate.stated_conditions
         ],
-        "events": list(candidate.events),
+        "entered": candidate.entered,
     }
 
 

@@ -43,7 +43,7 @@ class Backing:
 
     member: str
     conditions: tuple[str, ...] = ()
-    events: tuple[str, ...] = ()  # ids of the events that established it, in replay order
+    since: str = ""  # the id of the event that started this backing
 
 
 @attrs.frozen
@@ -67,7 +67,7 @@ class Candidate:
     put_forward_by: str | None = None
     backers: tuple[Backing, ...] = ()
     stated_conditions: tuple[StatedCondition, ...] = ()
-    events: tuple[str, ...] = ()
+    entered: str = ""  # the id of the event that first named the candidate
 
     def backing(self, member: str) -> Backing | None:
         """The backing of ``member``, if it backs this candidate."""

@@ -1,0 +1,113 @@
+"""Docs that could drift are checked against the code (sqlite-utils' test_docs)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import attrs
+import click
+import pytest
+from click.testing import CliRunner
+
+from timeline import EVENT_TYPES, Citation, Dissent, Event
+from timeline.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def _commands() -> list[list[str]]:
+    assert isinstance(main, click.Group)
+    return [[], *([name] for name in main.commands)]
+
+
+@pytest.mark.parametrize("command", _commands(), ids=lambda c: " ".join(["timeline", *c]))
+def test_every_command_has_help_and_its_help_is_in_the_cli_reference(command: list[str]) -> None:
+    """docs/cli.md quotes each command's --help verbatim (at 80 columns)."""
+    result = CliRunner().invoke(main, [*command, "--help"], terminal_width=80, prog_name="timeline")
+    assert 0 == result.exit_code
+    text = result.output.rstrip("\n")
+    assert text in (DOCS / "cli.md").read_text(encoding="utf-8")
+    if command:
+        assert "Example" in text, "each command's help ends with an example"
+
+
+def test_every_field_and_event_type_is_in_the_event_format() -> None:
+    doc = (DOCS / "event-format.md").read_text(encoding="utf-8")
+    classes: list[type] = [Event, Citation, Dissent, *EVENT_TYPES.values()]
+    missing = [
+        f"{cls.__name__}.{field.name}"
+        for cls in classes
+        for field in attrs.fields(cls)
+        if f"`{field.name}`" not in doc
+    ]
+    missing += [f"type {name}" for name in EVENT_TYPES if f"`{name}`" not in doc]
+    assert [] == missing
+
+
+def test_every_json_key_of_the_state_is_in_the_cli_reference() -> None:
+    import datetime
+
+    from timeline import load_repository, state_at
+    from timeline.render import state_to_json
+
+    repo = load_repository(ROOT / "events")
+    day = datetime.date(2024, 6, 18)
+    data = state_to_json(state_at(repo.events, day), day)
+    keys = set(data) | set(data["candidates"][0]) | set(data["candidates"][0]["backers"][0])
+    doc = (DOCS / "cli.md").read_text(encoding="utf-8")
+    assert [] == sorted(k for k in keys if f"`{k}`" not in doc and f'"{k}"' not in doc)
+
+
+def test_readme_has_the_two_set_up_commands_and_ci_runs_the_test_one() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    state = re.search(r"<!-- state-command -->\n```sh\n(.+)\n```", readme)
+    tests = re.search(r"<!-- test-command -->\n```sh\n(.+)\n```", readme)
+    assert state is not None
+    assert tests is not None
+    assert state.group(1).endswith("timeline state --at 2024-06-18")
+    assert "pytest" in tests.group(1)
+    assert "<!-- test-command -->" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_readme_example_is_what_the_command_prints() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"\$ timeline state --at 2024-06-18\n(.*?)```", readme, re.DOTALL)
+    assert example is not None
+    result = CliRunner().invoke(main, ["state", "--at", "2024-06-18"])
+    assert example.group(1) == result.output
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize(
+    "module", sorted(p.name for p in (ROOT / "timeline").glob("*.py")), ids=str
+)
+def test_only_the_cli_imports_click_or_exits(module: str) -> None:
+    """The library never imports click and never calls sys.exit (functional core)."""
+    path = ROOT / "timeline" / module
+    if module in ("cli.py", "__main__.py"):
+        return
+    assert "click" not in _imports(path)
+    assert "sys.exit" not in path.read_text(encoding="utf-8")
+
+
+def test_importing_the_library_loads_neither_click_nor_edtf() -> None:
+    code = "import sys, timeline; print(sorted({'click', 'edtf'} & set(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "[]\n" == result.stdout
