@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from timeline import (
     Candidacy,
@@ -46,51 +47,26 @@ def best_of(runs: int, action: Callable[[], object]) -> float:
     return min(times)
 
 
-def synthetic(n: int) -> list[Event]:
+def _envelope(event_id: str, day: datetime.date) -> dict[str, Any]:
     source = (Citation(document="seeds/x.txt", quote="q"),)
-    start = datetime.date(2020, 1, 1)
+    return {"id": event_id, "race": "r", "date": parse_date(day.isoformat()), "summary": "s",
+            "sources": source}  # fmt: skip
+
+
+def synthetic(n: int) -> list[Event]:
+    """An opening, two candidacies, then ``n`` endorsements, 50 a day."""
+    first = datetime.date(2020, 1, 1)
     events: list[Event] = [
-        Opening(
-            id="open",
-            race="r",
-            date=parse_date("2020-01-01"),
-            summary="s",
-            sources=source,
-            office="o",
-            electorate=MEMBERS,
-            rule=Rule.CONSENSUS,
-        ),
-        Candidacy(
-            id="a",
-            race="r",
-            date=parse_date("2020-01-01"),
-            summary="s",
-            sources=source,
-            candidate="ann",
-            name="Ann",
-        ),
-        Candidacy(
-            id="b",
-            race="r",
-            date=parse_date("2020-01-01"),
-            summary="s",
-            sources=source,
-            candidate="bob",
-            name="Bob",
-        ),
+        Opening(**_envelope("open", first), office="o", electorate=MEMBERS, rule=Rule.CONSENSUS),
+        Candidacy(**_envelope("a", first), candidate="ann", name="Ann"),
+        Candidacy(**_envelope("b", first), candidate="bob", name="Bob"),
     ]
     for i in range(n):
-        day = start + datetime.timedelta(days=1 + i // 50)
+        day = first + datetime.timedelta(days=1 + i // 50)
+        member = MEMBERS[i % len(MEMBERS)]
+        candidate = "ann" if i % 3 else "bob"
         events.append(
-            Endorsement(
-                id=f"e{i}",
-                race="r",
-                date=parse_date(day.isoformat()),
-                summary="s",
-                sources=source,
-                members=(MEMBERS[i % len(MEMBERS)],),
-                candidate="ann" if i % 3 else "bob",
-            )
+            Endorsement(**_envelope(f"e{i}", day), members=(member,), candidate=candidate)
         )
     return events
 
