@@ -22,6 +22,7 @@ from timeline import (
     Citation,
     Condition,
     ConditionKind,
+    Correction,
     Date,
     Dissent,
     ElectorateChange,
@@ -31,12 +32,14 @@ from timeline import (
     Opening,
     RaceState,
     ReplayError,
+    Retraction,
     Rule,
     Withdrawal,
     apply,
     parse_date,
     replay_order,
 )
+from timeline.events import SUPERSEDING
 
 RACE = "test-race"
 MEMBERS = ("AL", "BE", "DE", "FR", "HU", "NL", "NO", "RO", "SE", "SK")
@@ -142,15 +145,34 @@ _OWN_FIELDS: dict[type[Event], dict[str, Any]] = {
     },
     Withdrawal: {"candidate": st.sampled_from(CANDIDATES)},
     Appointment: {"candidate": st.sampled_from(CANDIDATES), "takes_office": st.none() | dates()},
+    Retraction: {"retracts": slugs, "reason": texts},
 }
-assert set(_OWN_FIELDS) == set(EVENT_TYPES.values()), "every event type needs a strategy"
+FACT_TYPES = [cls for cls in EVENT_TYPES.values() if cls not in SUPERSEDING]
+
+
+def _facts() -> st.SearchStrategy[Event]:
+    return st.one_of([st.builds(cls, **_envelope(), **_OWN_FIELDS[cls]) for cls in FACT_TYPES])
+
+
+@st.composite
+def _corrections(draw: st.DrawFn) -> Event:
+    """A correction whose replacement is any fact event, with the corrected id and race."""
+    wrong = draw(_facts())
+    replacement = attrs.evolve(draw(_facts()), id=wrong.id, race=RACE)
+    fields = {name: draw(strategy) for name, strategy in _envelope().items()}
+    return Correction(
+        **{**fields, "race": RACE}, corrects=wrong.id, reason=draw(texts), replacement=replacement
+    )
 
 
 def events_of(cls: type[Event]) -> st.SearchStrategy[Event]:
     """Any valid event of class ``cls`` (not necessarily consistent with a race)."""
+    if cls is Correction:
+        return _corrections()
     return st.builds(cls, **_envelope(), **_OWN_FIELDS[cls])
 
 
+assert set(_OWN_FIELDS) | {Correction} == set(EVENT_TYPES.values()), "a strategy for every type"
 event_values = st.one_of([events_of(cls) for cls in EVENT_TYPES.values()])
 
 

@@ -32,16 +32,18 @@ from timeline.events import (
     Citation,
     Condition,
     ConditionKind,
+    Correction,
     Dissent,
     ElectorateChange,
     Endorsement,
     Event,
     Mention,
     Opening,
+    Retraction,
     Rule,
     Withdrawal,
 )
-from timeline.fold import apply, fold, races, replay_key, replay_order, state_at
+from timeline.fold import apply, fold, races, replay_key, replay_order, state_at, supersede
 from timeline.load import Repository, find_repository, load_repository
 from timeline.state import RULES, Backing, Candidate, RaceState, StatedCondition, Status
 
@@ -55,6 +57,7 @@ __all__ = [
     "Citation",
     "Condition",
     "ConditionKind",
+    "Correction",
     "Date",
     "DateError",
     "Dissent",
@@ -71,6 +74,7 @@ __all__ = [
     "ReplayError",
     "Repository",
     "RepositoryNotFoundError",
+    "Retraction",
     "Rule",
     "StatedCondition",
     "Status",
@@ -87,5 +91,6 @@ __all__ = [
     "replay_order",
     "state_at",
     "structure_event",
+    "supersede",
     "unstructure_event",
 ]

@@ -19,8 +19,9 @@ import click
 
 from timeline.errors import LoadError, TimelineError
 from timeline.fold import state_at
-from timeline.load import find_repository, load_repository
-from timeline.render import render_text, state_to_json
+from timeline.history import append_only_problems
+from timeline.load import check_repository, find_repository, load_repository
+from timeline.render import problems_to_github, problems_to_json, render_text, state_to_json
 
 
 class _Failure(click.ClickException):
@@ -78,14 +79,17 @@ def main() -> None:
     """
 
 
-@main.command()
-@click.option("--at", metavar="YYYY-MM-DD", callback=_day, help="The day to show. Default: today.")
-@click.option(
+events_option = click.option(
     "--events",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="The events directory. Default: events/ of the enclosing repository.",
 )
+
+
+@main.command()
+@click.option("--at", metavar="YYYY-MM-DD", callback=_day, help="The day to show. Default: today.")
+@events_option
 @click.option("--race", default=None, help="The race id, when the repository holds several.")
 @click.option(
     "--format",
@@ -118,6 +122,62 @@ def state(at: datetime.date | None, events: Path | None, race: str | None, outpu
         click.echo(json.dumps(state_to_json(result, day), indent=2, ensure_ascii=False))
     else:
         click.echo(render_text(result, day), nl=False)
+
+
+@main.command()
+@events_option
+@click.option(
+    "--base",
+    metavar="GIT_REF",
+    default=None,
+    help="Also check that no event file that exists at GIT_REF was changed.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Lines, JSON, or GitHub Actions annotations.",
+)
+def validate(events: Path | None, base: str | None, output: str) -> None:
+    """Check every event file and report every problem.
+
+    Checks YAML safety, the schema, dates (none in the future), sources and
+    quotes, the replay of every race, and with --base that the event log is
+    append-only. Each problem is one line, path:line:col: error|warning:
+    message. Exit status 1 if there is any error.
+
+    \b
+    Examples:
+      timeline validate
+      timeline validate --base origin/main --format github
+    """
+    events_dir = _events_dir(events)
+    try:
+        check = check_repository(events_dir, today=today())
+        problems = [*check.problems]
+        if base is not None:
+            problems = [*append_only_problems(events_dir, base), *problems]
+    except TimelineError as exc:
+        raise _fail(exc) from None
+    errors = sum(1 for p in problems if p.severity == "error")
+    if output == "json":
+        click.echo(json.dumps(problems_to_json(problems, check.files), indent=2))
+    elif output == "github":
+        click.echo(problems_to_github(problems), nl=False)
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+    warnings = len(problems) - errors
+    summary = f"{_count(check.files, 'event file')} checked: {_count(errors, 'error')}, "
+    click.echo(summary + _count(warnings, "warning"), err=True)
+    if errors:
+        raise SystemExit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 if __name__ == "__main__":  # pragma: no cover

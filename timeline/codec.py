@@ -26,7 +26,7 @@ from cattrs.gen import make_dict_unstructure_fn
 
 from timeline.dates import Date, parse_date
 from timeline.errors import InvalidField, TimelineError
-from timeline.events import EVENT_TYPES, Event
+from timeline.events import EVENT_TYPES, Correction, Event
 
 FieldPath = tuple[str | int, ...]
 
@@ -117,6 +117,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Date, _structure_date)
     conv.register_structure_hook_factory(_is_enum, _enum_hook)
     conv.register_structure_hook_factory(_is_tuple, _tuple_hook(conv))
+    # exactly Event (a correction's replacement), not its subclasses: dispatch on `type:`
+    conv.register_structure_hook_func(lambda cls: cls is Event, lambda v, _: structure_event(v))
     conv.register_unstructure_hook(Date, lambda date: date.text)
     conv.register_unstructure_hook_factory(
         attrs.has, lambda cls: make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
@@ -145,6 +147,10 @@ def structure_event(data: Any) -> Event:
             ]
         )
     body = {key: value for key, value in data.items() if key != "type"}
+    if cls is Correction and isinstance(body.get("replacement"), dict):
+        # the replacement takes the corrected event's place: same id, same race
+        implied = {"id": body.get("corrects"), "race": body.get("race")}
+        body["replacement"] = {**implied, **body["replacement"]}
     try:
         event: Event = converter.structure(body, cls)
     except Exception as exc:
@@ -156,6 +162,9 @@ def unstructure_event(event: Event) -> dict[str, Any]:
     """Plain data for ``event``: envelope first, then its own fields, then sources."""
     raw: dict[str, Any] = converter.unstructure(event)
     raw["type"] = event.TYPE
+    if isinstance(event, Correction):
+        replacement = unstructure_event(event.replacement)
+        raw["replacement"] = {k: v for k, v in replacement.items() if k not in ("id", "race")}
     middle = [key for key in raw if key not in _HEAD and key not in _TAIL]
     return {key: raw[key] for key in (*_HEAD, *middle, *_TAIL) if key in raw}
 
@@ -186,6 +195,9 @@ def _flatten(exc: BaseException, path: FieldPath) -> Iterator[tuple[FieldPath, s
         yield path[:-1], f"missing required field '{path[-1] if path else exc.args[0]}'"
     elif isinstance(exc, InvalidField):
         yield (*path, *exc.field), str(exc)
+    elif isinstance(exc, EventDataError):  # inside a correction's replacement
+        for inner, message in exc.problems:
+            yield (*path, *inner), message
     elif isinstance(exc, ValueError | TypeError):
         yield path, str(exc) or type(exc).__name__
     else:

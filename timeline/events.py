@@ -255,6 +255,43 @@ class Appointment(Event):
     takes_office: Date | None = None
 
 
+@attrs.frozen(kw_only=True)
+class Retraction(Event):
+    """An event already merged was wrong: from this event's date on, it never happened."""
+
+    TYPE: ClassVar[str] = "retraction"
+
+    retracts: str = attrs.field(validator=_slug)
+    reason: str = attrs.field(validator=_text)
+
+
+def _replacement(instance: Any, attribute: attrs.Attribute[Any], value: Event) -> None:
+    if isinstance(value, Retraction | Correction):
+        raise InvalidField(
+            (attribute.name, "type"), "a correction cannot replace with a correction"
+        )
+    if value.id != instance.corrects or value.race != instance.race:
+        raise InvalidField(
+            (attribute.name,), "the replacement keeps the corrected event's id and race"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Correction(Event):
+    """An event already merged was wrong: from this event's date on, ``replacement`` stands
+    in its place. The replacement is a whole event of any fact type, with its own date and
+    sources; it keeps the corrected event's id and race, which are not written again."""
+
+    TYPE: ClassVar[str] = "correction"
+
+    corrects: str = attrs.field(validator=_slug)
+    reason: str = attrs.field(validator=_text)
+    replacement: Event = attrs.field(validator=_replacement)
+
+
+#: Event types that supersede an earlier event instead of stating a fact.
+SUPERSEDING: tuple[type[Event], ...] = (Retraction, Correction)
+
 #: Event types by their ``type:`` name, in tie-break order: on the same date an
 #: opening replays first and an appointment last (see ``fold.replay_key``).
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -268,5 +305,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Endorsement,
         Withdrawal,
         Appointment,
+        Retraction,
+        Correction,
     )
 }

@@ -38,11 +38,13 @@ from timeline.events import (
     Appointment,
     Candidacy,
     Condition,
+    Correction,
     ElectorateChange,
     Endorsement,
     Event,
     Mention,
     Opening,
+    Retraction,
     Withdrawal,
 )
 from timeline.state import ACTIVE, Backing, Candidate, RaceState, StatedCondition, Status
@@ -98,10 +100,36 @@ def fold(state: RaceState, events: Iterable[Event]) -> RaceState:
     return functools.reduce(apply, replay_order(events), state)
 
 
+def supersede(events: Iterable[Event], by: Iterable[Event]) -> list[Event]:
+    """``events`` with the ones retracted by ``by`` left out and the ones corrected
+    replaced by their replacement. Retractions and corrections themselves are dropped."""
+    retracted: set[str] = set()
+    replaced: dict[str, Event] = {}
+    for event in by:
+        if isinstance(event, Retraction):
+            retracted.add(event.retracts)
+        elif isinstance(event, Correction):
+            replaced[event.corrects] = event.replacement
+    return [
+        replaced.get(e.id, e)
+        for e in events
+        if e.id not in retracted and not isinstance(e, Retraction | Correction)
+    ]
+
+
 def state_at(events: Sequence[Event], at: datetime.date, race: str | None = None) -> RaceState:
-    """The state of ``race`` (or the only race) from the events that count at ``at``."""
+    """The state of ``race`` (or the only race) on day ``at``.
+
+    Retractions and corrections that count at ``at`` apply to the whole history
+    replayed (from their own date on, the race is told as corrected); then the
+    events that count at ``at`` are folded.
+    """
     race = choose_race(events, race)
-    counted = [e for e in events if e.race == race and e.date.counts_by(at)]
+    mine = [e for e in events if e.race == race]
+    corrections = [
+        e for e in mine if isinstance(e, Retraction | Correction) and e.date.counts_by(at)
+    ]
+    counted = [e for e in supersede(mine, corrections) if e.date.counts_by(at)]
     return fold(RaceState(race), counted)
 
 
@@ -111,6 +139,11 @@ def state_at(events: Sequence[Event], at: datetime.date, race: str | None = None
 @functools.singledispatch
 def _apply(event: Event, state: RaceState) -> RaceState:
     raise TypeError(f"no replay rule for {type(event).__name__}")  # a programming error
+
+
+@_apply.register
+def _superseding(event: Retraction | Correction, state: RaceState) -> RaceState:
+    return state  # its effect is on which events replay: see supersede()
 
 
 @_apply.register

@@ -1,19 +1,27 @@
-"""Reading a repository of event files: the imperative shell around the core.
+"""Reading and checking a repository of event files: the shell around the core.
 
 A repository is a directory holding ``events/`` (the event files, any depth,
-``*.yaml`` or ``*.yml``) and ``seeds/`` (the documents events quote). Loading
-reads every file, parses it safely, builds the event values, checks what
-needs the file system (the id matches the file name, ids are unique, each
-quoted document exists and contains the quote) and replays every race once,
-so a broken repository fails whatever date is asked for. Every problem found
-is collected and raised together in one :class:`~timeline.errors.LoadError`.
+``*.yaml`` or ``*.yml``) and ``seeds/`` (the documents events quote).
+:func:`check_repository` reads every file, parses it safely, builds the event
+values, checks what needs the file system (the id matches the file name, ids
+are unique, each quoted document exists and contains the quote), checks that
+retractions and corrections point at real events, and replays every race in
+every version of its history (before and after each correction), so a broken
+repository fails whatever date is asked for. It reports every problem it
+finds; :func:`load_repository` raises them together in one
+:class:`~timeline.errors.LoadError` if any is an error.
+
+Warnings do not stop loading. The one warning today: an appointment that the
+decision rule does not support (the data may lack backings that were never
+reported, and a real appointment must still be recordable).
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -21,8 +29,8 @@ import attrs
 from timeline import yamlio
 from timeline.codec import EventDataError, format_path, structure_event
 from timeline.errors import LoadError, Problem, ReplayError, RepositoryNotFoundError
-from timeline.events import Citation, Event
-from timeline.fold import apply, races, replay_order
+from timeline.events import SUPERSEDING, Appointment, Citation, Correction, Event, Retraction
+from timeline.fold import apply, races, replay_order, supersede
 from timeline.state import RaceState
 
 #: Event files larger than this are refused unread: a development fits in a page.
@@ -67,21 +75,53 @@ def find_repository(start: Path | None = None) -> Path:
     raise RepositoryNotFoundError(f"no events/ directory in {here} or any parent; use --events DIR")
 
 
+@attrs.frozen
+class Check:
+    """What checking a repository found: the events that loaded and every problem."""
+
+    repository: Repository
+    problems: tuple[Problem, ...]
+    files: int
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that make the repository invalid."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The problems worth a look that do not make it invalid."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+
 def load_repository(events_dir: Path) -> Repository:
-    """Load and check every event file under ``events_dir``; raise ``LoadError`` on any problem.
+    """Load and check every event file under ``events_dir``; raise ``LoadError`` on any error.
 
     Document paths in sources (``seeds/...``) are relative to the directory
     that holds ``events_dir``.
     """
-    if not events_dir.is_dir():
-        raise LoadError((Problem(str(events_dir), 1, 1, "is not a directory"),))
+    check = check_repository(events_dir)
+    if check.errors:
+        raise LoadError(check.errors)
+    return check.repository
+
+
+def check_repository(events_dir: Path, *, today: datetime.date | None = None) -> Check:
+    """Check every event file under ``events_dir`` and report all problems found.
+
+    With ``today``, an event dated entirely after it is an error too.
+    """
     root = events_dir.parent
+    if not events_dir.is_dir():
+        problem = Problem(str(events_dir), 1, 1, "is not a directory")
+        return Check(Repository(root, (), {}), (problem,), 0)
     problems: list[Problem] = []
     events: list[Event] = []
     files: dict[str, EventFile] = {}
     seeds = _SeedCache(root)
-    for path in _event_paths(events_dir):
-        loaded = _load_file(path, seeds, problems)
+    paths = list(_event_paths(events_dir))
+    for path in paths:
+        loaded = _load_file(path, seeds, problems, today)
         if loaded is None:
             continue
         event, event_file = loaded
@@ -95,10 +135,10 @@ def load_repository(events_dir: Path) -> Repository:
         events.append(event)
         files[event.id] = event_file
     if not problems:
+        problems.extend(_supersession_problems(events, files))
+    if not problems:
         problems.extend(_replay_problems(events, files))
-    if problems:
-        raise LoadError(tuple(problems))
-    return Repository(root, tuple(events), files)
+    return Check(Repository(root, tuple(events), files), tuple(problems), len(paths))
 
 
 def _event_paths(events_dir: Path) -> Iterator[Path]:
@@ -110,7 +150,7 @@ def _event_paths(events_dir: Path) -> Iterator[Path]:
 
 
 def _load_file(
-    path: Path, seeds: _SeedCache, problems: list[Problem]
+    path: Path, seeds: _SeedCache, problems: list[Problem], today: datetime.date | None
 ) -> tuple[Event, EventFile] | None:
     def problem(line: int, column: int, message: str) -> None:
         problems.append(Problem(str(path), line, column, message))
@@ -147,10 +187,19 @@ def _load_file(
             *document.locate(("id",)),
             f"id {event.id!r} must equal the file name stem {path.stem!r}",
         )
-    for kind, citations in (("sources", event.sources), ("dissent", event.dissent)):
-        for index, citation in enumerate(citations):
-            for key, message in seeds.check(citation):
-                problem(*document.locate((kind, index, key)), f"{kind}[{index}].{key}: {message}")
+    prefix: tuple[str | int, ...]
+    for prefix, fact in _facts_in(event):
+        if today is not None and fact.date.earliest is not None and fact.date.earliest > today:
+            where = (*prefix, "date")
+            problem(
+                *document.locate(where),
+                f"{format_path(where)}: {fact.date.text} is in the future (today is {today})",
+            )
+        for kind, citations in (("sources", fact.sources), ("dissent", fact.dissent)):
+            for index, citation in enumerate(citations):
+                for key, message in seeds.check(citation):
+                    where = (*prefix, kind, index, key)
+                    problem(*document.locate(where), f"{format_path(where)}: {message}")
     if len(problems) > before:
         return None
     return event, event_file
@@ -160,16 +209,87 @@ def _describe(field: tuple[str | int, ...], message: str) -> str:
     return f"{format_path(field)}: {message}" if field else message
 
 
-def _replay_problems(events: list[Event], files: Mapping[str, EventFile]) -> Iterator[Problem]:
+def _facts_in(event: Event) -> Iterator[tuple[tuple[str | int, ...], Event]]:
+    """The event, and a correction's replacement, each with its path in the file."""
+    yield (), event
+    if isinstance(event, Correction):
+        yield ("replacement",), event.replacement
+
+
+def _supersession_problems(
+    events: Sequence[Event], files: Mapping[str, EventFile]
+) -> Iterator[Problem]:
+    """Retractions and corrections name an existing event of their race, once each."""
+    by_id = {e.id: e for e in events}
+    claimed: dict[str, str] = {}
+    for event in replay_order(e for e in events if isinstance(e, SUPERSEDING)):
+        target_id = event.retracts if isinstance(event, Retraction) else event.corrects  # type: ignore[attr-defined]
+        field = ("retracts",) if isinstance(event, Retraction) else ("corrects",)
+        where = files[event.id]
+        target = by_id.get(target_id)
+        if target is None:
+            message = f"there is no event {target_id!r} to supersede"
+        elif target.race != event.race:
+            message = f"{target_id} belongs to race {target.race!r}, not {event.race!r}"
+        elif isinstance(target, SUPERSEDING):
+            message = f"{target_id} is itself a {target.TYPE}; supersede the original event"
+        elif target_id in claimed:
+            message = f"{target_id} is already superseded by {claimed[target_id]}"
+        else:
+            claimed[target_id] = event.id
+            continue
+        yield Problem(str(where.path), *where.locate(field), message)
+
+
+def _replay_problems(events: Sequence[Event], files: Mapping[str, EventFile]) -> Iterator[Problem]:
+    """Replay every version of every race's history; report what does not fit.
+
+    A race's history changes on the day each retraction or correction counts:
+    before the first, the events as filed; from then on, as superseded. Each
+    version is replayed up to the day before the next change, so every
+    ``state_at`` query replays a prefix of one of these runs.
+    """
+    seen: set[Problem] = set()
     for race in races(events):
-        state = RaceState(race)
-        for event in replay_order(e for e in events if e.race == race):
-            try:
-                state = apply(state, event)
-            except ReplayError as exc:
-                event_file = files[exc.event_id]
-                line, column = event_file.locate(exc.field)
-                yield Problem(str(event_file.path), line, column, exc.message)
+        mine = [e for e in events if e.race == race]
+        changes = replay_order(e for e in mine if isinstance(e, SUPERSEDING))
+        days = sorted({c.date.latest for c in changes})
+        bounds = [None, *days]
+        for start, end in zip(bounds, [*days, None], strict=True):
+            active = [c for c in changes if start is not None and c.date.latest <= start]
+            history = [e for e in supersede(mine, active) if end is None or e.date.latest < end]
+            corrected = {c.corrects: c.id for c in active if isinstance(c, Correction)}
+            for problem in _replay(race, history, files, corrected):
+                if problem not in seen:
+                    seen.add(problem)
+                    yield problem
+
+
+def _replay(
+    race: str, history: list[Event], files: Mapping[str, EventFile], corrected: dict[str, str]
+) -> Iterator[Problem]:
+    state = RaceState(race)
+    for event in replay_order(history):
+        # an event replaced by a correction is reported in the correction's file
+        in_file, prefix = (
+            (corrected[event.id], ("replacement",)) if event.id in corrected else (event.id, ())
+        )
+        event_file = files[in_file]
+        try:
+            state = apply(state, event)
+        except ReplayError as exc:
+            yield Problem(
+                str(event_file.path), *event_file.locate((*prefix, *exc.field)), exc.message
+            )
+            continue
+        if isinstance(event, Appointment) and not state.meets_rule(event.candidate):
+            yield Problem(
+                str(event_file.path),
+                *event_file.locate((*prefix, "candidate")),
+                f"{event.candidate} is appointed, but the {state.rule.value if state.rule else ''}"
+                f" rule is not met by the backing recorded on this date",
+                severity="warning",
+            )
 
 
 def normalize_quote(text: str) -> str:

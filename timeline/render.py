@@ -7,8 +7,10 @@ The JSON keys are documented in ``docs/cli.md`` and only ever added to.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
+from timeline.errors import Problem
 from timeline.state import Candidate, RaceState, Status
 
 
@@ -116,3 +118,39 @@ def _candidate_lines(state: RaceState, candidate: Candidate, leader: Candidate |
                 f"  {stated.member} (not backing) sets a condition for {kind}: {condition}"
             )
     return lines
+
+
+def problems_to_json(problems: Sequence[Problem], files: int) -> dict[str, Any]:
+    """A validation report as JSON-ready data."""
+    errors = sum(1 for p in problems if p.severity == "error")
+    return {
+        "files": files,
+        "errors": errors,
+        "warnings": len(problems) - errors,
+        "problems": [
+            {
+                "path": p.path,
+                "line": p.line,
+                "column": p.column,
+                "severity": p.severity,
+                "message": p.message,
+            }
+            for p in problems
+        ],
+    }
+
+
+def problems_to_github(problems: Sequence[Problem]) -> str:
+    """GitHub Actions workflow commands: one annotation per problem."""
+    return "".join(
+        f"::{p.severity} file={_escape(p.path, True)},line={p.line},col={p.column}"
+        f"::{_escape(p.message, False)}\n"
+        for p in problems
+    )
+
+
+def _escape(text: str, is_property: bool) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if is_property:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text

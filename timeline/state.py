@@ -126,6 +126,14 @@ class RaceState:
             return ()
         return tuple(sorted(self.electorate - self.backers_in_electorate(leader)))
 
+    def meets_rule(self, candidate_id: str) -> bool:
+        """True when the candidate is active and its backing meets the decision rule."""
+        candidate = self.candidate(candidate_id)
+        if candidate is None or candidate.status not in ACTIVE or self.rule is None:
+            return False
+        backing = len(self.backers_in_electorate(candidate))
+        return RULES[self.rule](backing, len(self.electorate))
+
     @property
     def decided(self) -> bool:
         """True when some active candidate's backing meets the decision rule.
@@ -133,12 +141,4 @@ class RaceState:
         Under consensus or majority at most one candidate can meet it, and
         that candidate is then the leader.
         """
-        if self.rule is None:
-            return False
-        met = RULES[self.rule]
-        size = len(self.electorate)
-        return any(
-            met(len(self.backers_in_electorate(c)), size)
-            for c in self.candidates
-            if c.status in ACTIVE
-        )
+        return any(self.meets_rule(c.id) for c in self.candidates)
