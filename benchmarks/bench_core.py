@@ -85,9 +85,8 @@ def main() -> None:
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
     )
     load = best_of(5, lambda: load_repository(ROOT / "events"))
-    print(
-        f"1. load_repository, real data ({len(list((ROOT / 'events').rglob('*.yaml')))} events): {load * 1000:.1f} ms"
-    )
+    files = len(list((ROOT / "events").rglob("*.yaml")))
+    print(f"1. load_repository, real data ({files} events): {load * 1000:.1f} ms")
     for n in (10_000, 100_000):
         events = synthetic(n)
         seconds = best_of(3, lambda: fold(RaceState("r"), events))  # noqa: B023

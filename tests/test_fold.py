@@ -12,12 +12,15 @@ from hypothesis import strategies as st
 from timeline import (
     Appointment,
     Candidacy,
+    Citation,
     ElectorateChange,
     Endorsement,
     Event,
     Mention,
     Opening,
     RaceState,
+    ReplayError,
+    Retraction,
     Rule,
     Withdrawal,
     fold,
@@ -178,3 +181,37 @@ def test_nothing_counts_before_the_opening(events: list[Event]) -> None:
     state = state_at(events, before)
     assert RaceState(RACE) == state
     assert not state.opened
+
+
+def _outcome(events: list[Event], at: datetime.date) -> RaceState | str:
+    """The state, or the fact that the events do not replay."""
+    try:
+        return state_at(events, at)
+    except ReplayError:
+        return "does not replay"
+
+
+@given(races(), query_days, st.data())
+def test_a_retraction_equals_replay_without_the_event_from_its_date_on(
+    events: list[Event], at: datetime.date, data: st.DataObject
+) -> None:
+    """With a retraction dated R, the state at D is the state without the retracted
+    event when R <= D, and the state with it when D < R (both histories stay queryable).
+
+    Removing an event can make a later one unreplayable (its candidate never
+    entered); then both sides must say so.
+    """
+    target = data.draw(st.sampled_from(events))
+    day = data.draw(query_days)
+    retraction = Retraction(
+        id="the-retraction",
+        race=RACE,
+        date=parse_date(day.isoformat()),
+        summary="s",
+        sources=(Citation(document="seeds/report.txt", quote="q"),),
+        retracts=target.id,
+        reason="r",
+    )
+    without = [e for e in events if e is not target]
+    expected = _outcome(without if day <= at else events, at)
+    assert expected == _outcome([*events, retraction], at)

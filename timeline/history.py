@@ -22,19 +22,17 @@ class GitError(TimelineError):
 
 def append_only_problems(events_dir: Path, base: str) -> list[Problem]:
     """One error per event file that existed at ``base`` and was changed since."""
-    root = _git(events_dir, "rev-parse", "--show-toplevel").strip()
-    relative = events_dir.resolve().relative_to(Path(root).resolve())
-    output = _git(
-        events_dir, "diff", "--name-status", "-M", "--no-ext-diff", base, "--", str(relative)
-    )
+    root = Path(_git(events_dir, "rev-parse", "--show-toplevel").strip()).resolve()
+    relative = events_dir.resolve().relative_to(root)
+    # pathspecs are relative to the working directory: run from the top
+    output = _git(root, "diff", "--name-status", "-M", "--no-ext-diff", base, "--", str(relative))
     problems = []
     for line in output.splitlines():
         status, *paths = line.split("\t")
         change = _CHANGES.get(status[:1])
         if change is None:  # added or copied: the log grew
             continue
-        old = Path(root, paths[0])
-        shown = events_dir / old.relative_to(Path(root, relative))
+        shown = events_dir / Path(root, paths[0]).relative_to(root / relative)
         renamed = f" to {paths[1]}" if status.startswith("R") and len(paths) > 1 else ""
         problems.append(
             Problem(

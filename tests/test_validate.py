@@ -1,0 +1,233 @@
+"""`timeline validate`: every problem, three formats, corrections, the append-only rule."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from timeline import load_repository, state_at
+from timeline.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+RACE = "events/nato-secretary-general-2024"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's events and seeds, as the working directory."""
+    shutil.copytree(REPO / "events", tmp_path / "events")
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def validate(*args: str) -> Result:
+    return CliRunner().invoke(main, ["validate", *args])
+
+
+def _example(heading: str) -> str:
+    """The illustrative YAML example under ``heading`` in docs/event-format.md."""
+    doc = (REPO / "docs" / "event-format.md").read_text(encoding="utf-8")
+    section = doc.split(f"### `{heading}`", 1)[1]
+    match = re.search(r"```yaml\n(# ILLUSTRATIVE.*?)```", section, re.DOTALL)
+    assert match is not None
+    return match.group(1)
+
+
+def test_the_real_repository_is_valid(repo: Path) -> None:
+    result = validate()
+    assert (0, "", "21 event files checked: 0 errors, 0 warnings\n") == (
+        result.exit_code,
+        result.stdout,
+        result.stderr,
+    )
+
+
+def test_a_date_after_today_is_an_error(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIMELINE_TODAY", "2024-06-19")
+    result = validate()
+    assert 1 == result.exit_code
+    assert [
+        f"{RACE}/2024-06-20-iohannis-withdraws.yaml:4:1: error: date: 2024-06-20 is in the future (today is 2024-06-19)",
+        f"{RACE}/2024-06-20-romania-backs-rutte.yaml:4:1: error: date: 2024-06-20 is in the future (today is 2024-06-19)",
+        f"{RACE}/2024-06-26-rutte-appointed.yaml:4:1: error: date: 2024-06-26 is in the future (today is 2024-06-19)",
+    ] == result.stdout.splitlines()
+    assert "21 event files checked: 3 errors, 0 warnings\n" == result.stderr
+
+
+def test_an_appointment_the_rule_does_not_support_is_a_warning(repo: Path) -> None:
+    (repo / RACE / "2024-06-20-romania-backs-rutte.yaml").unlink()
+    result = validate()
+    assert 0 == result.exit_code
+    assert [
+        f"{RACE}/2024-06-26-rutte-appointed.yaml:6:1: warning: mark-rutte is appointed, but the consensus rule is not met by the backing recorded on this date"
+    ] == result.stdout.splitlines()
+
+
+def test_json_and_github_formats(repo: Path) -> None:
+    path = repo / RACE / "2024-06-18-hungary-backs-rutte.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[HU]", "[HU, UK]"), encoding="utf-8")
+    data = json.loads(validate("--format", "json").stdout)
+    message = "members[1]: unknown member 'UK': the ISO 3166-1 alpha-2 code is 'GB'"
+    assert {
+        "files": 21,
+        "errors": 1,
+        "warnings": 0,
+        "problems": [
+            {
+                "path": f"{RACE}/2024-06-18-hungary-backs-rutte.yaml",
+                "line": 6,
+                "column": 15,
+                "severity": "error",
+                "message": message,
+            }
+        ],
+    } == data
+    github = validate("--format", "github")
+    assert 1 == github.exit_code
+    assert [
+        f"::error file={RACE}/2024-06-18-hungary-backs-rutte.yaml,line=6,col=15::{message}"
+    ] == github.stdout.splitlines()
+
+
+def test_a_retraction_removes_the_event_from_its_own_date_on(repo: Path) -> None:
+    (repo / RACE / "2024-07-01-retract-wallace-mention.yaml").write_text(
+        _example("retraction"), encoding="utf-8"
+    )
+    assert 0 == validate().exit_code
+    events = load_repository(repo / "events").events
+    before = state_at(events, __import__("datetime").date(2024, 6, 30))
+    after = state_at(events, __import__("datetime").date(2024, 7, 1))
+    assert before.candidate("ben-wallace") is not None
+    assert after.candidate("ben-wallace") is None
+
+
+def test_a_correction_replaces_the_event_from_its_own_date_on(repo: Path) -> None:
+    import datetime
+
+    (repo / RACE / "2024-07-02-correct-slovakia-date.yaml").write_text(
+        _example("correction"), encoding="utf-8"
+    )
+    assert 0 == validate().exit_code
+    events = load_repository(repo / "events").events
+
+    def slovakia(day: datetime.date) -> tuple[str, ...]:
+        rutte = state_at(events, day).candidate("mark-rutte")
+        backing = rutte.backing("SK") if rutte else None
+        assert backing is not None
+        return backing.conditions
+
+    old = "NATO protects Slovak airspace after Slovakia's handover of military equipment to Ukraine"
+    new = "assurances that Nato would protect Slovak airspace following the handover of military equipment to Ukraine"
+    assert (old,) == slovakia(datetime.date(2024, 7, 1))
+    assert (new,) == slovakia(datetime.date(2024, 7, 2))
+
+
+def _retraction(repo: Path, event_id: str, target: str) -> None:
+    text = _example("retraction").replace("2024-07-01-retract-wallace-mention", event_id)
+    text = text.replace("retracts: 2024-02-wallace-mentioned", f"retracts: {target}")
+    (repo / RACE / f"{event_id}.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            [("2024-07-01-first", "no-such-event")],
+            "2024-07-01-first.yaml:7:1: error: there is no event 'no-such-event' to supersede",
+        ),
+        (
+            [
+                ("2024-07-01-first", "2024-02-wallace-mentioned"),
+                ("2024-07-02-second", "2024-02-wallace-mentioned"),
+            ],
+            "2024-07-02-second.yaml:7:1: error: 2024-02-wallace-mentioned is already superseded by 2024-07-01-first",
+        ),
+        (
+            [
+                ("2024-07-01-first", "2024-02-wallace-mentioned"),
+                ("2024-07-02-second", "2024-07-01-first"),
+            ],
+            "2024-07-02-second.yaml:7:1: error: 2024-07-01-first is itself a retraction; supersede the original event",
+        ),
+    ],
+    ids=["unknown target", "superseded twice", "superseding a retraction"],
+)
+def test_supersessions_name_an_existing_event_once(
+    repo: Path, files: list[tuple[str, str]], expected: str
+) -> None:
+    for event_id, target in files:
+        _retraction(repo, event_id, target)
+    result = validate()
+    assert 1 == result.exit_code
+    assert [f"{RACE}/{expected}"] == result.stdout.splitlines()
+
+
+def test_a_problem_in_a_replacement_is_reported_at_its_line(repo: Path) -> None:
+    text = _example("correction").replace("  members: [SK]", "  members: [SK, UK]")
+    (repo / RACE / "2024-07-02-correct-slovakia-date.yaml").write_text(text, encoding="utf-8")
+    result = validate()
+    assert [
+        f"{RACE}/2024-07-02-correct-slovakia-date.yaml:13:17: error: replacement.members[1]: unknown member 'UK': the ISO 3166-1 alpha-2 code is 'GB'"
+    ] == result.stdout.splitlines()
+
+
+def test_a_replacement_that_does_not_fit_the_race_is_reported_in_the_correction(
+    repo: Path,
+) -> None:
+    text = _example("correction").replace("  candidate: mark-rutte", "  candidate: kaja-kallas")
+    (repo / RACE / "2024-07-02-correct-slovakia-date.yaml").write_text(text, encoding="utf-8")
+    result = validate()
+    assert [
+        f"{RACE}/2024-07-02-correct-slovakia-date.yaml:14:3: error: kaja-kallas has withdrawn from the race"
+    ] == result.stdout.splitlines()
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+@pytest.fixture
+def committed(repo: Path) -> Path:
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    return repo
+
+
+def test_adding_an_event_keeps_the_log_append_only(committed: Path) -> None:
+    _retraction(committed, "2024-07-01-first", "2024-02-wallace-mentioned")
+    assert 0 == validate("--base", "HEAD").exit_code
+
+
+@pytest.mark.parametrize("change", ["modified", "deleted", "renamed"])
+def test_changing_a_merged_event_file_is_an_error(committed: Path, change: str) -> None:
+    path = committed / RACE / "2024-02-wallace-mentioned.yaml"
+    if change == "modified":
+        path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    elif change == "deleted":
+        path.unlink()
+    else:
+        _git(committed, "mv", str(path), str(path.with_name("2024-02-wallace.yaml")))
+    result = validate("--base", "HEAD")
+    assert 1 == result.exit_code
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(
+        f"{RACE}/2024-02-wallace-mentioned.yaml:1:1: error: this event file existed at HEAD and was {change}"
+    )
+    assert first.endswith(
+        "merged events are never edited: add a correction or retraction event instead"
+    )
+
+
+def test_an_unknown_base_is_a_clear_error(committed: Path) -> None:
+    result = validate("--base", "no-such-branch")
+    assert 1 == result.exit_code
+    assert result.stderr.startswith("error: git diff: ")
+    assert "Traceback" not in result.output
