@@ -162,11 +162,22 @@ def unstructure_event(event: Event) -> dict[str, Any]:
     """Plain data for ``event``: envelope first, then its own fields, then sources."""
     raw: dict[str, Any] = converter.unstructure(event)
     raw["type"] = event.TYPE
+    for key in ("sources", "dissent"):
+        if key in raw:
+            raw[key] = [_in_field_order(c) for c in raw[key]]
     if isinstance(event, Correction):
         replacement = unstructure_event(event.replacement)
         raw["replacement"] = {k: v for k, v in replacement.items() if k not in ("id", "race")}
     middle = [key for key in raw if key not in _HEAD and key not in _TAIL]
     return {key: raw[key] for key in (*_HEAD, *middle, *_TAIL) if key in raw}
+
+
+_CITATION_ORDER = ("document", "url", "publisher", "quote", "claim", "field")
+
+
+def _in_field_order(citation: dict[str, Any]) -> dict[str, Any]:
+    """A source as people write it: where from, then the quote (cattrs puts defaults last)."""
+    return {key: citation[key] for key in _CITATION_ORDER if key in citation}
 
 
 def format_path(path: FieldPath) -> str:

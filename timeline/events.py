@@ -71,6 +71,36 @@ def _texts(_: Any, attribute: attrs.Attribute[Any], value: Sequence[str]) -> Non
             raise InvalidField((attribute.name, index), "must not be empty")
 
 
+#: Metadata key of the JSON Schema keywords a field adds to its type's (see ``schema.py``).
+SCHEMA = "json_schema"
+_TEXT = {"$ref": "#/$defs/text"}
+_MEMBER = {"$ref": "#/$defs/member"}
+
+
+def _slug_field() -> Any:
+    return attrs.field(validator=_slug, metadata={SCHEMA: {"$ref": "#/$defs/slug"}})
+
+
+def _text_field(**kwargs: Any) -> Any:
+    return attrs.field(validator=_text, metadata={SCHEMA: _TEXT}, **kwargs)
+
+
+def _member_field(**kwargs: Any) -> Any:
+    return attrs.field(validator=_member, metadata={SCHEMA: _MEMBER}, **kwargs)
+
+
+def _members_field(*, required: bool, **kwargs: Any) -> Any:
+    validators = [_nonempty, _members] if required else [_members]
+    schema = {"items": _MEMBER, "uniqueItems": True, "minItems": 1 if required else 0}
+    return attrs.field(validator=validators, metadata={SCHEMA: schema}, **kwargs)
+
+
+def _texts_field(*, required: bool, **kwargs: Any) -> Any:
+    validators = [_nonempty, _texts] if required else [_texts]
+    schema = {"items": _TEXT, "minItems": 1 if required else 0}
+    return attrs.field(validator=validators, metadata={SCHEMA: schema}, **kwargs)
+
+
 class Rule(enum.Enum):
     """How an electorate decides. The arithmetic lives in ``state.RULES``."""
 
@@ -89,10 +119,21 @@ class ConditionKind(enum.Enum):
 class Citation:
     """Where a fact comes from: a seed document or a public URL, and a verbatim quote."""
 
-    document: str | None = None
-    url: str | None = None
-    publisher: str | None = attrs.field(default=None, validator=_text)
-    quote: str = attrs.field(validator=_text)
+    document: str | None = attrs.field(
+        default=None,
+        metadata={
+            SCHEMA: {
+                "pattern": "^seeds/[^/\\\\][^\\\\]*$",
+                "not": {"pattern": "(^|/)\\.\\.(/|$)|//"},
+                "description": "A path under seeds/, relative to the repository root.",
+            }
+        },
+    )
+    url: str | None = attrs.field(
+        default=None, metadata={SCHEMA: {"format": "uri", "pattern": "^https?://[^\\s/]+[^\\s]*$"}}
+    )
+    publisher: str | None = _text_field(default=None)
+    quote: str = _text_field()
 
     def __attrs_post_init__(self) -> None:
         if (self.document is None) == (self.url is None):
@@ -113,8 +154,8 @@ class Dissent(Citation):
     of the event it disputes, when it disputes one.
     """
 
-    claim: str = attrs.field(validator=_text)
-    field: str | None = attrs.field(default=None, validator=_text)
+    claim: str = _text_field()
+    field: str | None = _text_field(default=None)
 
 
 def _check_document(document: str) -> None:
@@ -151,13 +192,15 @@ class Event:
 
     TYPE: ClassVar[str] = ""
 
-    id: str = attrs.field(validator=_slug)
-    race: str = attrs.field(validator=_slug)
+    id: str = _slug_field()
+    race: str = _slug_field()
     date: Date
-    summary: str = attrs.field(validator=_text)
-    sources: tuple[Citation, ...] = attrs.field(validator=_nonempty)
+    summary: str = _text_field()
+    sources: tuple[Citation, ...] = attrs.field(
+        validator=_nonempty, metadata={SCHEMA: {"minItems": 1}}
+    )
     dissent: tuple[Dissent, ...] = attrs.field(default=(), validator=_disputed_fields)
-    note: str | None = attrs.field(default=None, validator=_text)
+    note: str | None = _text_field(default=None)
 
 
 @attrs.frozen(kw_only=True)
@@ -166,10 +209,10 @@ class Opening(Event):
 
     TYPE: ClassVar[str] = "opening"
 
-    office: str = attrs.field(validator=_text)
-    electorate: tuple[str, ...] = attrs.field(validator=[_nonempty, _members])
+    office: str = _text_field()
+    electorate: tuple[str, ...] = _members_field(required=True)
     rule: Rule
-    incumbent: str | None = attrs.field(default=None, validator=_text)
+    incumbent: str | None = _text_field(default=None)
     vacancy: Date | None = None
 
 
@@ -179,8 +222,8 @@ class ElectorateChange(Event):
 
     TYPE: ClassVar[str] = "electorate_change"
 
-    joined: tuple[str, ...] = attrs.field(default=(), validator=_members)
-    left: tuple[str, ...] = attrs.field(default=(), validator=_members)
+    joined: tuple[str, ...] = _members_field(required=False, default=())
+    left: tuple[str, ...] = _members_field(required=False, default=())
 
     def __attrs_post_init__(self) -> None:
         if not self.joined and not self.left:
@@ -196,9 +239,9 @@ class Mention(Event):
 
     TYPE: ClassVar[str] = "mention"
 
-    candidate: str = attrs.field(validator=_slug)
-    name: str = attrs.field(validator=_text)
-    country: str | None = attrs.field(default=None, validator=_member)
+    candidate: str = _slug_field()
+    name: str = _text_field()
+    country: str | None = _member_field(default=None)
 
 
 @attrs.frozen(kw_only=True)
@@ -207,10 +250,10 @@ class Candidacy(Event):
 
     TYPE: ClassVar[str] = "candidacy"
 
-    candidate: str = attrs.field(validator=_slug)
-    name: str = attrs.field(validator=_text)
-    country: str | None = attrs.field(default=None, validator=_member)
-    put_forward_by: str | None = attrs.field(default=None, validator=_member)
+    candidate: str = _slug_field()
+    name: str = _text_field()
+    country: str | None = _member_field(default=None)
+    put_forward_by: str | None = _member_field(default=None)
 
 
 @attrs.frozen(kw_only=True)
@@ -219,10 +262,10 @@ class Condition(Event):
 
     TYPE: ClassVar[str] = "condition"
 
-    member: str = attrs.field(validator=_member)
-    candidate: str = attrs.field(validator=_slug)
+    member: str = _member_field()
+    candidate: str = _slug_field()
     kind: ConditionKind
-    conditions: tuple[str, ...] = attrs.field(validator=[_nonempty, _texts])
+    conditions: tuple[str, ...] = _texts_field(required=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -231,9 +274,9 @@ class Endorsement(Event):
 
     TYPE: ClassVar[str] = "endorsement"
 
-    members: tuple[str, ...] = attrs.field(validator=[_nonempty, _members])
-    candidate: str = attrs.field(validator=_slug)
-    conditions: tuple[str, ...] = attrs.field(default=(), validator=_texts)
+    members: tuple[str, ...] = _members_field(required=True)
+    candidate: str = _slug_field()
+    conditions: tuple[str, ...] = _texts_field(required=False, default=())
 
 
 @attrs.frozen(kw_only=True)
@@ -242,7 +285,7 @@ class Withdrawal(Event):
 
     TYPE: ClassVar[str] = "withdrawal"
 
-    candidate: str = attrs.field(validator=_slug)
+    candidate: str = _slug_field()
 
 
 @attrs.frozen(kw_only=True)
@@ -251,7 +294,7 @@ class Appointment(Event):
 
     TYPE: ClassVar[str] = "appointment"
 
-    candidate: str = attrs.field(validator=_slug)
+    candidate: str = _slug_field()
     takes_office: Date | None = None
 
 
@@ -261,8 +304,8 @@ class Retraction(Event):
 
     TYPE: ClassVar[str] = "retraction"
 
-    retracts: str = attrs.field(validator=_slug)
-    reason: str = attrs.field(validator=_text)
+    retracts: str = _slug_field()
+    reason: str = _text_field()
 
 
 def _replacement(instance: Any, attribute: attrs.Attribute[Any], value: Event) -> None:
@@ -284,8 +327,8 @@ class Correction(Event):
 
     TYPE: ClassVar[str] = "correction"
 
-    corrects: str = attrs.field(validator=_slug)
-    reason: str = attrs.field(validator=_text)
+    corrects: str = _slug_field()
+    reason: str = _text_field()
     replacement: Event = attrs.field(validator=_replacement)
 
 

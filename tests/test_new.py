@@ -1,0 +1,118 @@
+"""`timeline new`: a valid, correctly named file, never an overwrite, never a clash."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from timeline import load_repository
+from timeline.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+RACE = "events/nato-secretary-general-2024"
+HUNGARY = [
+    "--date", "2024-06-18",
+    "--members", "HU",
+    "--candidate", "mark-rutte",
+    "--summary", "Hungary's backing, reported again",
+    "--document", "seeds/003_30db4212d268332d.txt",
+    "--quote", "Hungary is ready to support PM Rutte’s bid",
+]  # fmt: skip
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("events", "seeds", "docs"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def new(*args: str, stdin: str | None = None) -> Result:
+    return CliRunner().invoke(main, ["new", *args], input=stdin)
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in (root / "events").rglob("*.yaml"))
+
+
+def test_new_writes_a_valid_file_named_after_its_id(repo: Path) -> None:
+    result = new("endorsement", *HUNGARY)
+    path = f"{RACE}/2024-06-18-hungary-s-backing-reported-again.yaml"
+    assert (0, f"{path}\n") == (result.exit_code, result.stdout)
+    text = (repo / path).read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../docs/event.schema.json\n")
+    assert "id: 2024-06-18-hungary-s-backing-reported-again\n" in text
+    event = next(
+        e
+        for e in load_repository(repo / "events").events
+        if e.id == "2024-06-18-hungary-s-backing-reported-again"
+    )
+    assert ("HU",) == event.members  # type: ignore[attr-defined]
+
+
+def test_a_second_run_never_overwrites_it_takes_the_next_id(repo: Path) -> None:
+    first, second = new("endorsement", *HUNGARY), new("endorsement", *HUNGARY)
+    assert (0, 0) == (first.exit_code, second.exit_code)
+    assert second.stdout.strip().endswith("2024-06-18-hungary-s-backing-reported-again-2.yaml")
+
+
+def test_two_runs_at_once_never_produce_the_same_id(repo: Path) -> None:
+    command = [sys.executable, "-m", "timeline", "new", "endorsement", *HUNGARY]
+    runs = [
+        subprocess.Popen(command, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    paths = [run.communicate()[0].decode().strip() for run in runs]
+    assert [0, 0, 0, 0] == [run.returncode for run in runs]
+    assert 4 == len(set(paths))
+    load_repository(repo / "events")  # and the repository is still valid
+
+
+def test_a_missing_value_without_a_terminal_is_a_usage_error(repo: Path) -> None:
+    before = _files(repo)
+    result = new("endorsement", "--date", "2024-06-18", stdin="")
+    assert 2 == result.exit_code
+    assert "Error: missing --summary" in result.stderr
+    assert before == _files(repo)
+
+
+def test_a_bad_value_names_the_option_and_writes_nothing(repo: Path) -> None:
+    before = _files(repo)
+    result = new("endorsement", *HUNGARY[:2], "--members", "UK", *HUNGARY[4:])
+    assert 1 == result.exit_code
+    assert [
+        "error: --members[0]: unknown member 'UK': the ISO 3166-1 alpha-2 code is 'GB'"
+    ] == result.stderr.splitlines()
+    assert before == _files(repo)
+
+
+def test_an_event_that_does_not_fit_the_race_is_removed_again(repo: Path) -> None:
+    before = _files(repo)
+    result = new(
+        "endorsement", "--date", "2024-02-01", *HUNGARY[2:4], "--members", "SE", *HUNGARY[4:]
+    )
+    assert 1 == result.exit_code
+    assert "SE is not in the electorate" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("nothing written: ")
+    assert before == _files(repo)
+
+
+def test_a_correction_starts_from_the_corrected_event(repo: Path) -> None:
+    result = new(
+        "correction",
+        "--date", "2024-07-01",
+        "--summary", "Fix the Wallace mention",
+        "--corrects", "2024-02-wallace-mentioned",
+        "--reason", "To be edited",
+        "--document", "seeds/004_bb683f26b3512547.txt",
+        "--quote", "former British defence secretary Ben Wallace",
+    )  # fmt: skip
+    assert 0 == result.exit_code, result.stderr
+    text = (repo / result.stdout.strip()).read_text(encoding="utf-8")
+    assert "replacement:\n  type: mention\n  date: 2024-02\n" in text

@@ -1,0 +1,128 @@
+"""A JSON Schema (2020-12) of the event file format, derived from the attrs model.
+
+One source of truth: the schema is computed from the classes in
+``events.py`` (their fields, type hints, defaults and the ``json_schema``
+metadata their field helpers attach), never written by hand. Editors use it
+to complete and check event files as they are typed; it says less than
+``timeline validate`` (it cannot know the seeds, the other events or the
+calendar), never more.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from typing import Any
+
+import attrs
+
+from timeline.dates import Date
+from timeline.events import EVENT_TYPES, SCHEMA, SUPERSEDING, Citation, Dissent, Event
+from timeline.members import ISO_3166_ALPHA2
+
+_DEFS: dict[str, Any] = {
+    "slug": {
+        "type": "string",
+        "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+        "description": "Lower-case letters and digits in groups joined by single hyphens.",
+    },
+    "text": {"type": "string", "minLength": 1, "pattern": "\\S"},
+    "member": {
+        "type": "string",
+        "enum": sorted(ISO_3166_ALPHA2),
+        "description": "An ISO 3166-1 alpha-2 country code, e.g. GB (not UK).",
+    },
+    "date": {
+        "type": "string",
+        "pattern": "^\\S+$",
+        "description": (
+            "YYYY-MM-DD, YYYY-MM or YYYY, or an EDTF date such as ../2024-04-02 (on or"
+            " before) or 2024-03/2024-06 (between). An event counts from its latest"
+            " possible day."
+        ),
+    },
+}
+
+# Exactly one of document or url; a url needs its publisher.
+_ONE_SOURCE = {
+    "oneOf": [
+        {"required": ["document"], "not": {"required": ["url"]}},
+        {"required": ["url", "publisher"], "not": {"required": ["document"]}},
+    ]
+}
+
+
+def event_schema() -> dict[str, Any]:
+    """The JSON Schema of one event file."""
+    defs = dict(_DEFS)
+    defs["citation"] = {**_object(Citation), **_ONE_SOURCE}
+    defs["dissent"] = {**_object(Dissent), **_ONE_SOURCE}
+    for name, cls in EVENT_TYPES.items():
+        defs[name] = _object(cls, type_name=name)
+    defs["replacement"] = {
+        "description": "The corrected event: any fact type; id and race are the corrected one's.",
+        "oneOf": [
+            {
+                **defs[name],
+                "required": [r for r in defs[name]["required"] if r not in ("id", "race")],
+            }
+            for name, cls in EVENT_TYPES.items()
+            if cls not in SUPERSEDING
+        ],
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "timeline event file",
+        "description": "One reported development of a race. See docs/event-format.md.",
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"enum": list(EVENT_TYPES)}},
+        "oneOf": [{"$ref": f"#/$defs/{name}"} for name in EVENT_TYPES],
+        "$defs": defs,
+    }
+
+
+def _object(cls: type, type_name: str | None = None) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    if type_name is not None:
+        properties["type"] = {"const": type_name}
+        required.append("type")
+    for field in attrs.fields(cls):
+        properties[field.name] = _schema_of(hints[field.name], field.metadata.get(SCHEMA, {}))
+        if field.default is attrs.NOTHING:
+            required.append(field.name)
+    doc = (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+    return {"description": doc, **schema} if doc else schema
+
+
+def _schema_of(hint: Any, extra: dict[str, Any]) -> dict[str, Any]:
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
+        (inner,) = [a for a in args if a is not type(None)]
+        return {"anyOf": [_schema_of(inner, extra), {"type": "null"}]}
+    if typing.get_origin(hint) is tuple:
+        return {"type": "array", "items": _schema_of(args[0], {}), **extra}
+    if "$ref" in extra:
+        return dict(extra)
+    if hint is str:
+        return {"type": "string", **extra}
+    if hint is Date:
+        return {"$ref": "#/$defs/date"}
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return {"enum": [member.value for member in hint]}
+    if hint is Citation:
+        return {"$ref": "#/$defs/citation"}
+    if hint is Dissent:
+        return {"$ref": "#/$defs/dissent"}
+    if hint is Event:
+        return {"$ref": "#/$defs/replacement"}
+    raise TypeError(f"no JSON Schema for {hint!r}")  # a new field type needs a rule here
