@@ -63,23 +63,35 @@ class Document:
 
 def parse(text: str) -> Document:
     """Parse one YAML document; raise :class:`YamlProblem` if it is not acceptable."""
-    loader = _EventLoader(text)
     try:
-        node = loader.get_single_node()
+        loader = _EventLoader(text)  # the pure-Python reader checks characters here
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "malformed YAML"
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        raise YamlProblem(line, column, f"malformed YAML: {message}") from None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        raise _malformed(text, exc) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        character = f"#x{exc.character:04x}" if isinstance(exc.character, int) else "a byte"
+        raise YamlProblem(line, column, f"malformed YAML: {exc.reason}: {character}") from None
+    except yaml.YAMLError as exc:
         raise YamlProblem(1, 1, f"malformed YAML: {exc}") from None
-    finally:
-        loader.dispose()
     if node is None:
         raise YamlProblem(1, 1, "the file is empty; an event file is a mapping of fields")
     positions: dict[KeyPath, tuple[int, int]] = {(): (1, 1)}
     data = _build(node, (), positions, set())
     return Document(data, positions)
+
+
+def _malformed(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        return YamlProblem(line, column, "malformed YAML: a tab cannot indent YAML; use spaces")
+    reason = ", ".join(part for part in (exc.context, exc.problem) if part)
+    return YamlProblem(line, column, f"malformed YAML: {reason or 'not YAML'}")
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
