@@ -143,3 +143,17 @@ def test_importing_the_library_loads_neither_click_nor_edtf() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert "[]\n" == result.stdout
+
+
+def test_the_workflow_and_the_pre_commit_hooks_run_real_commands() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/validate.yml").read_text("utf-8"))
+    steps = [s.get("run", "") for s in workflow["jobs"]["validate"]["steps"]]
+    assert any("timeline validate --base" in s and "--format github" in s for s in steps)
+    assert any("pytest" in s for s in steps)
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    for hook in hooks:
+        words = hook["entry"].split()
+        assert "timeline" == words[0]
+        assert 0 == CliRunner().invoke(main, [*words[1:], "--help"]).exit_code
