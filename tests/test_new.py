@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from timeline import load_repository
+from timeline import Endorsement, load_repository
 from timeline.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,7 +53,8 @@ def test_new_writes_a_valid_file_named_after_its_id(repo: Path) -> None:
         for e in load_repository(repo / "events").events
         if e.id == "2024-06-18-hungary-s-backing-reported-again"
     )
-    assert ("HU",) == event.members  # type: ignore[attr-defined]
+    assert isinstance(event, Endorsement)
+    assert ("HU",) == event.members
 
 
 def test_a_second_run_never_overwrites_it_takes_the_next_id(repo: Path) -> None:
@@ -116,3 +117,20 @@ def test_a_correction_starts_from_the_corrected_event(repo: Path) -> None:
     assert 0 == result.exit_code, result.stderr
     text = (repo / result.stdout.strip()).read_text(encoding="utf-8")
     assert "replacement:\n  type: mention\n  date: 2024-02\n" in text
+
+
+def test_at_a_terminal_missing_values_are_asked_for(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("timeline.cli._interactive", lambda: True)
+    answers = "2024-06-18\nHungary's backing, asked for\nHU\nmark-rutte\n"
+    result = new(
+        "endorsement",
+        "--document", "seeds/003_30db4212d268332d.txt",
+        "--quote", "Hungary is ready to support",
+        stdin=answers,
+    )  # fmt: skip
+    assert 0 == result.exit_code, result.output
+    assert result.stdout.strip().endswith("2024-06-18-hungary-s-backing-asked-for.yaml")
+    text = (repo / result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
+    assert "members:\n- HU\ncandidate: mark-rutte\n" in text

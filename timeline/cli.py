@@ -317,7 +317,7 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
     except TimelineError as exc:
         raise _fail(exc) from None
     race = options.pop("race") or _only_race(repository.races)
-    interactive = sys.stdin.isatty()
+    interactive = _interactive()
     data: dict[str, Any] = {"type": cls.TYPE, "race": race}
     for field in fields:
         value = options[field.name]
@@ -350,6 +350,11 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
         path.unlink()
         raise _Failure("\n".join(str(p) for p in check.errors) + f"\nnothing written: {path}")
     click.echo(str(path))
+
+
+def _interactive() -> bool:
+    """Whether a person can answer questions (standard input is a terminal)."""
+    return sys.stdin.isatty()
 
 
 def _only_race(races: tuple[str, ...]) -> str:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -99,11 +101,11 @@ def _edtf(text: str) -> Date:
     return Date(text, earliest, latest)
 
 
-def _bound(method: object) -> datetime.date | None:
+def _bound(method: Callable[[], Any]) -> datetime.date | None:
     import edtf  # on demand, see _edtf
 
     try:
-        value = method()  # type: ignore[operator]
+        value = method()
     except TypeError:  # edtf fails this way on open ("..") interval ends
         return None
     if isinstance(value, float):  # +/- infinity for open or unknown ends

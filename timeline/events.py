@@ -307,6 +307,11 @@ class Retraction(Event):
     retracts: str = _slug_field()
     reason: str = _text_field()
 
+    @property
+    def target(self) -> str:
+        """The id of the event superseded."""
+        return self.retracts
+
 
 def _replacement(instance: Any, attribute: attrs.Attribute[Any], value: Event) -> None:
     if isinstance(value, Retraction | Correction):
@@ -330,6 +335,11 @@ class Correction(Event):
     corrects: str = _slug_field()
     reason: str = _text_field()
     replacement: Event = attrs.field(validator=_replacement)
+
+    @property
+    def target(self) -> str:
+        """The id of the event superseded."""
+        return self.corrects
 
 
 #: Event types that supersede an earlier event instead of stating a fact.

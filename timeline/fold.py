@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import typing
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -58,7 +59,10 @@ def replay_key(event: Event) -> tuple[datetime.date, int, datetime.date, str]:
     return (event.date.latest, _RANK[type(event)], earliest, event.id)
 
 
-def replay_order(events: Iterable[Event]) -> list[Event]:
+E = typing.TypeVar("E", bound=Event)
+
+
+def replay_order(events: Iterable[E]) -> list[E]:
     """``events`` sorted into replay order."""
     return sorted(events, key=replay_key)
 

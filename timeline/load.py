@@ -222,8 +222,8 @@ def _supersession_problems(
     """Retractions and corrections name an existing event of their race, once each."""
     by_id = {e.id: e for e in events}
     claimed: dict[str, str] = {}
-    for event in replay_order(e for e in events if isinstance(e, SUPERSEDING)):
-        target_id = event.retracts if isinstance(event, Retraction) else event.corrects  # type: ignore[attr-defined]
+    for event in replay_order(e for e in events if isinstance(e, Retraction | Correction)):
+        target_id = event.target
         field = ("retracts",) if isinstance(event, Retraction) else ("corrects",)
         where = files[event.id]
         target = by_id.get(target_id)
