@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from helpers import copy_repository
+
 settings.register_profile(
     "default", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -21,14 +23,12 @@ settings.register_profile(
 settings.register_profile("fast", max_examples=20, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
-
 
 @pytest.fixture
-def repo_root() -> Path:
-    """The project's own repository root (with the real events/ and seeds/)."""
-    return REPO
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's events, seeds and docs, as the working directory."""
+    monkeypatch.chdir(copy_repository(tmp_path))
+    return tmp_path
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,11 @@
-"""Bad input gets a clear answer: one line per problem with file, line and column,
-exit status 1, no traceback, and nothing written."""
+"""`timeline state` on bad input: one line per problem with file, line and column,
+exit status 1, no traceback, and nothing written. (tests/test_broken_corpus.py holds one
+file per failure mode for `timeline validate`; these cases check that `state` answers the
+same way.)"""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,16 +14,7 @@ from click.testing import CliRunner
 
 from timeline.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
-RACE = "events/nato-secretary-general-2024"
-
-
-def _snapshot(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+from helpers import RACE, snapshot
 
 
 def _replace(name: str, old: str, new: str) -> Callable[[Path], None]:
@@ -145,14 +136,10 @@ def test_bad_input_gets_one_clear_line_and_exit_1(
     name: str,
     edit: Callable[[Path], None],
     expected: str | re.Pattern[str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    repo: Path,
 ) -> None:
-    shutil.copytree(REPO / "events", tmp_path / "events")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    edit(tmp_path)
-    before = _snapshot(tmp_path)
-    monkeypatch.chdir(tmp_path)
+    edit(repo)
+    before = snapshot(repo)
     result = CliRunner().invoke(main, ["state", "--at", "2024-06-18"])
     lines = result.stderr.splitlines()
     assert (1, 1) == (result.exit_code, len(lines)), result.stderr
@@ -162,31 +149,12 @@ def test_bad_input_gets_one_clear_line_and_exit_1(
         assert expected.fullmatch(lines[0]), lines[0]
     assert "" == result.stdout
     assert "Traceback" not in result.output
-    assert before == _snapshot(tmp_path)
+    assert before == snapshot(repo)
 
 
-def test_two_files_with_one_id_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.copytree(REPO / "events", tmp_path / "events")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    copy = tmp_path / "events" / "elsewhere" / f"{HUNGARY}.yaml"
-    copy.parent.mkdir()
-    shutil.copy(tmp_path / RACE / f"{HUNGARY}.yaml", copy)
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["state", "--at", "2024-06-18"])
-    assert 1 == result.exit_code
-    assert [
-        f"events/nato-secretary-general-2024/{HUNGARY}.yaml:2:1: error: id '{HUNGARY}' is also used by events/elsewhere/{HUNGARY}.yaml"
-    ] == result.stderr.splitlines()
-
-
-def test_every_problem_is_reported_not_just_the_first(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    shutil.copytree(REPO / "events", tmp_path / "events")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    _write("2024-06-30-empty.yaml", b"")(tmp_path)
-    _replace("2024-02-22-germany-backs-rutte", "date: 2024-02-22", "date: 2024-02-30")(tmp_path)
-    monkeypatch.chdir(tmp_path)
+def test_every_problem_is_reported_not_just_the_first(repo: Path) -> None:
+    _write("2024-06-30-empty.yaml", b"")(repo)
+    _replace("2024-02-22-germany-backs-rutte", "date: 2024-02-22", "date: 2024-02-30")(repo)
     result = CliRunner().invoke(main, ["state", "--at", "2024-06-18"])
     assert 1 == result.exit_code
     assert 2 == len(result.stderr.splitlines())

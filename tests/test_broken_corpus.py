@@ -10,9 +10,7 @@ arbitrary YAML documents to validation.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,30 +21,21 @@ from hypothesis import strategies as st
 
 from timeline.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
+from helpers import REPO, snapshot
+
 CORPUS = sorted((REPO / "tests" / "data" / "broken").glob("*.yaml"))
 LINE = re.compile(r"^\S.*:\d+:\d+: (error|warning): \S.*$")
 
 
-def _snapshot(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(REPO / "events", tmp_path / "events")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    (tmp_path / "events" / "broken").mkdir()
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def repo(repo: Path) -> Path:
+    """The repository copy, with a directory for the broken file under test."""
+    (repo / "events" / "broken").mkdir()
+    return repo
 
 
 def _validate_reports(repo: Path, name: str, expected: str) -> None:
-    before = _snapshot(repo)
+    before = snapshot(repo)
     result = CliRunner().invoke(main, ["validate"])
     own = f"events/broken/{name}:"
     assert (1, [expected if expected.startswith("events/") else own + expected]) == (
@@ -55,7 +44,7 @@ def _validate_reports(repo: Path, name: str, expected: str) -> None:
     )
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert before == _snapshot(repo)
+    assert before == snapshot(repo)
 
 
 def test_the_corpus_covers_at_least_30_failure_modes() -> None:

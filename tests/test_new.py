@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +12,8 @@ from click.testing import CliRunner, Result
 from timeline import Endorsement, load_repository
 from timeline.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
-RACE = "events/nato-secretary-general-2024"
+from helpers import RACE
+
 HUNGARY = [
     "--date", "2024-06-18",
     "--members", "HU",
@@ -23,14 +22,6 @@ HUNGARY = [
     "--document", "seeds/003_30db4212d268332d.txt",
     "--quote", "Hungary is ready to support PM Rutte’s bid",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("events", "seeds", "docs"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def new(*args: str, stdin: str | None = None) -> Result:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,17 +13,7 @@ from click.testing import CliRunner, Result
 from timeline import load_repository, state_at
 from timeline.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
-RACE = "events/nato-secretary-general-2024"
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the project's events and seeds, as the working directory."""
-    shutil.copytree(REPO / "events", tmp_path / "events")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+from helpers import RACE, REPO
 
 
 def validate(*args: str) -> Result:
