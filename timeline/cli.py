@@ -14,19 +14,32 @@ import json
 import os
 import sys
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import attrs
 import click
+from click.decorators import FC
 
 from timeline.codec import EventDataError, format_path, structure_event, unstructure_event
 from timeline.errors import LoadError, TimelineError
 from timeline.events import EVENT_TYPES, Correction, Event
-from timeline.fold import state_at
+from timeline.fold import replay_order, state_at
 from timeline.history import append_only_problems
 from timeline.load import Repository, check_repository, find_repository, load_repository
-from timeline.render import problems_to_github, problems_to_json, render_text, state_to_json
+from timeline.query import candidate_named, members_named, possibly_already, superseded_by
+from timeline.query import conflicts as find_conflicts
+from timeline.render import (
+    conflicts_json,
+    conflicts_text,
+    log_json,
+    log_lines,
+    problems_to_github,
+    problems_to_json,
+    render_text,
+    state_to_json,
+)
 from timeline.schema import event_schema
 from timeline.write import suggest_id, write_new_event
 
@@ -89,6 +102,19 @@ def main() -> None:
     """
 
 
+def _format_option(
+    *choices: str, help: str = "Readable text, or JSON for programs."
+) -> Callable[[FC], FC]:
+    return click.option(
+        "--format",
+        "output",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
 events_option = click.option(
     "--events",
     type=click.Path(file_okay=False, path_type=Path),
@@ -101,14 +127,7 @@ events_option = click.option(
 @click.option("--at", metavar="YYYY-MM-DD", callback=_day, help="The day to show. Default: today.")
 @events_option
 @click.option("--race", default=None, help="The race id, when the repository holds several.")
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Readable text, or JSON for programs.",
-)
+@_format_option("text", "json")
 def state(at: datetime.date | None, events: Path | None, race: str | None, output: str) -> None:
     """Show where a race stood on a day.
 
@@ -128,10 +147,88 @@ def state(at: datetime.date | None, events: Path | None, race: str | None, outpu
         result = state_at(repository.events, day, race)
     except TimelineError as exc:
         raise _fail(exc) from None
+    possibly = possibly_already(repository.events, day, result.race)
     if output == "json":
-        click.echo(json.dumps(state_to_json(result, day), indent=2, ensure_ascii=False))
+        data = state_to_json(result, day, possibly)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_text(result, day), nl=False)
+        click.echo(render_text(result, day, possibly), nl=False)
+
+
+@main.command()
+@events_option
+@click.option("--race", default=None, help="Only this race. Default: every race.")
+@click.option("--from", "start", metavar="YYYY-MM-DD", callback=_day, help="From this day.")
+@click.option("--to", "end", metavar="YYYY-MM-DD", callback=_day, help="Up to this day.")
+@click.option("--type", "types", multiple=True, type=click.Choice(list(EVENT_TYPES)))
+@click.option("--member", default=None, help="Only events that name this member.")
+@click.option("--candidate", default=None, help="Only events about this candidate.")
+@_format_option("text", "json")
+def log(
+    events: Path | None,
+    race: str | None,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    types: tuple[str, ...],
+    member: str | None,
+    candidate: str | None,
+    output: str,
+) -> None:
+    """List events in replay order, one line each.
+
+    Each line shows the day the event counts from (its latest possible day),
+    the date as written, the type, the id and the summary. --from and --to
+    select by that day; --type may be repeated.
+
+    \b
+    Examples:
+      timeline log --member HU
+      timeline log --from 2024-06-01 --type endorsement --format json
+    """
+    try:
+        repository = load_repository(_events_dir(events))
+    except TimelineError as exc:
+        raise _fail(exc) from None
+    chosen = [
+        e
+        for e in replay_order(repository.events)
+        if (race is None or e.race == race)
+        and (start is None or start <= e.date.latest)
+        and (end is None or e.date.latest <= end)
+        and (not types or e.TYPE in types)
+        and (member is None or member in members_named(e))
+        and (candidate is None or candidate == candidate_named(e))
+    ]
+    superseded = superseded_by(repository.events)
+    if output == "json":
+        click.echo(json.dumps(log_json(chosen, superseded), indent=2, ensure_ascii=False))
+    else:
+        click.echo(log_lines(chosen, superseded), nl=False)
+
+
+@main.command()
+@events_option
+@click.option("--race", default=None, help="Only this race. Default: every race.")
+@_format_option("text", "json")
+def conflicts(events: Path | None, race: str | None, output: str) -> None:
+    """List every disagreement between sources recorded in the data.
+
+    For each: the event, what its sources say (with quotes), and the source
+    that reports otherwise (with its quote and claim).
+
+    \b
+    Example:
+      timeline conflicts
+    """
+    try:
+        repository = load_repository(_events_dir(events))
+    except TimelineError as exc:
+        raise _fail(exc) from None
+    found = find_conflicts(e for e in repository.events if race is None or e.race == race)
+    if output == "json":
+        click.echo(json.dumps(conflicts_json(found), indent=2, ensure_ascii=False))
+    else:
+        click.echo(conflicts_text(found), nl=False)
 
 
 @main.command()
@@ -142,14 +239,7 @@ def state(at: datetime.date | None, events: Path | None, race: str | None, outpu
     default=None,
     help="Also check that no event file that exists at GIT_REF was changed.",
 )
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="Lines, JSON, or GitHub Actions annotations.",
-)
+@_format_option("text", "json", "github", help="Lines, JSON, or GitHub Actions annotations.")
 def validate(events: Path | None, base: str | None, output: str) -> None:
     """Check every event file and report every problem.
 

@@ -11,10 +11,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from timeline.errors import Problem
+from timeline.events import Citation, Event
+from timeline.query import Conflict
 from timeline.state import Candidate, RaceState, Status
 
 
-def state_to_json(state: RaceState, at: datetime.date) -> dict[str, Any]:
+def state_to_json(
+    state: RaceState, at: datetime.date, possibly: Sequence[Event] = ()
+) -> dict[str, Any]:
     """The state as JSON-ready data (see ``docs/cli.md`` for every key)."""
     leader = state.leader
     return {
@@ -33,6 +37,16 @@ def state_to_json(state: RaceState, at: datetime.date) -> dict[str, Any]:
         "incumbent": state.incumbent,
         "vacancy": state.vacancy.text if state.vacancy else None,
         "events_applied": state.applied,
+        "possibly_already": [_event_json(e) for e in possibly],
+    }
+
+
+def _event_json(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "type": event.TYPE,
+        "date": event.date.text,
+        "summary": event.summary,
     }
 
 
@@ -61,8 +75,9 @@ def _candidate_json(state: RaceState, candidate: Candidate) -> dict[str, Any]:
     }
 
 
-def render_text(state: RaceState, at: datetime.date) -> str:
-    """A readable summary of the race at ``at``."""
+def render_text(state: RaceState, at: datetime.date, possibly: Sequence[Event] = ()) -> str:
+    """A readable summary of the race at ``at``; ``possibly`` lists events that may
+    already have happened but do not count yet."""
     title = f"{state.office or state.race} — the race at {at.isoformat()}"
     lines = [title, "=" * len(title)]
     if not state.opened:
@@ -91,6 +106,9 @@ def render_text(state: RaceState, at: datetime.date) -> str:
     for candidate in state.candidates:
         lines.append("")
         lines.extend(_candidate_lines(state, candidate, leader))
+    if possibly:
+        lines += ["", "Possibly already (dated up to a later day, so not counted yet):"]
+        lines += [f"  {e.date.text}  {e.id}: {e.summary}" for e in possibly]
     return "\n".join(lines) + "\n"
 
 
@@ -154,3 +172,68 @@ def _escape(text: str, is_property: bool) -> str:
     if is_property:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text
+
+
+def log_lines(events: Sequence[Event], superseded: dict[str, str]) -> str:
+    """One line per event: latest possible day, date as written, type, id, summary."""
+    lines = []
+    for event in events:
+        mark = f"  [superseded by {superseded[event.id]}]" if event.id in superseded else ""
+        lines.append(
+            f"{event.date.latest}  {event.date.text:<15} {event.TYPE:<17} {event.id}: "
+            f"{event.summary}{mark}"
+        )
+    return "".join(f"{line}\n" for line in lines)
+
+
+def log_json(events: Sequence[Event], superseded: dict[str, str]) -> list[dict[str, Any]]:
+    """The log as JSON-ready data."""
+    return [
+        {
+            **_event_json(e),
+            "counts_from": e.date.latest.isoformat(),
+            "superseded_by": superseded.get(e.id),
+        }
+        for e in events
+    ]
+
+
+def _cite(citation: Citation) -> str:
+    where = citation.document or f"{citation.url} ({citation.publisher})"
+    return f"{where}: \u201c{citation.quote}\u201d"
+
+
+def conflicts_text(found: Sequence[Conflict]) -> str:
+    """Each disagreement: the event, what its sources say, and the source against it."""
+    blocks = []
+    for conflict in found:
+        event, dissent = conflict.event, conflict.dissent
+        about = f" (on {dissent.field})" if dissent.field else ""
+        lines = [f"{event.date.text}  {event.id}{about}", f"  recorded: {event.summary}"]
+        lines += [f"    {_cite(c)}" for c in conflict.recorded]
+        lines += [f"  disputed: {dissent.claim}", f"    {_cite(dissent)}"]
+        blocks.append("\n".join(lines))
+    return "".join(f"{block}\n\n" for block in blocks).rstrip("\n") + ("\n" if blocks else "")
+
+
+def _citation_json(citation: Citation) -> dict[str, Any]:
+    return {
+        "document": citation.document,
+        "url": citation.url,
+        "publisher": citation.publisher,
+        "quote": citation.quote,
+    }
+
+
+def conflicts_json(found: Sequence[Conflict]) -> list[dict[str, Any]]:
+    """The disagreements as JSON-ready data."""
+    return [
+        {
+            "event": _event_json(c.event),
+            "field": c.dissent.field,
+            "recorded": [_citation_json(s) for s in c.recorded],
+            "claim": c.dissent.claim,
+            "dissent": _citation_json(c.dissent),
+        }
+        for c in found
+    ]

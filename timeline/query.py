@@ -1,0 +1,96 @@
+"""Questions about the event log itself, as pure functions of the events.
+
+What may already have happened by a day, which events concern a member or a
+candidate, and where the sources disagree. No I/O; ``render.py`` presents the
+answers and ``cli.py`` asks the questions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from timeline.events import (
+    Appointment,
+    Candidacy,
+    Citation,
+    Condition,
+    Correction,
+    Dissent,
+    ElectorateChange,
+    Endorsement,
+    Event,
+    Mention,
+    Opening,
+    Retraction,
+    Withdrawal,
+)
+from timeline.fold import replay_order
+
+
+def possibly_already(events: Iterable[Event], at: datetime.date, race: str) -> list[Event]:
+    """Events of ``race`` that may have happened by ``at`` but do not count yet.
+
+    Their date straddles ``at``: the earliest possible day is ``at`` or before
+    (or unknown), the latest is after. The state at ``at`` leaves them out.
+    """
+    return replay_order(
+        e
+        for e in events
+        if e.race == race
+        and (e.date.earliest is None or e.date.earliest <= at)
+        and at < e.date.latest
+    )
+
+
+def members_named(event: Event) -> frozenset[str]:
+    """Every member an event names, in any role."""
+    if isinstance(event, Opening):
+        return frozenset(event.electorate)
+    if isinstance(event, ElectorateChange):
+        return frozenset((*event.joined, *event.left))
+    if isinstance(event, Endorsement):
+        return frozenset(event.members)
+    if isinstance(event, Condition):
+        return frozenset({event.member})
+    if isinstance(event, Candidacy):
+        return frozenset(m for m in (event.country, event.put_forward_by) if m)
+    if isinstance(event, Mention):
+        return frozenset({event.country} if event.country else ())
+    if isinstance(event, Correction):
+        return members_named(event.replacement)
+    return frozenset()
+
+
+def candidate_named(event: Event) -> str | None:
+    """The candidate an event is about, if any."""
+    if isinstance(event, Mention | Candidacy | Condition | Endorsement | Withdrawal | Appointment):
+        return event.candidate
+    if isinstance(event, Correction):
+        return candidate_named(event.replacement)
+    return None
+
+
+@attrs.frozen
+class Conflict:
+    """A disagreement recorded in the data: what the event says, and a source against it."""
+
+    event: Event
+    recorded: tuple[Citation, ...]
+    dissent: Dissent
+
+
+def conflicts(events: Iterable[Event]) -> list[Conflict]:
+    """Every dissenting source in the data, in replay order of its event."""
+    return [
+        Conflict(event, event.sources, dissent)
+        for event in replay_order(events)
+        for dissent in event.dissent
+    ]
+
+
+def superseded_by(events: Sequence[Event]) -> dict[str, str]:
+    """For each retracted or corrected event id, the id of the event that supersedes it."""
+    return {e.target: e.id for e in events if isinstance(e, Retraction | Correction)}
