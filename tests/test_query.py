@@ -140,3 +140,84 @@ def test_conflicts_lists_the_three_disagreements_of_the_articles() -> None:
         "    seeds/002_10fb7a53004e7e39.txt: “Hungary was the last holdout for Rutte’s candidacy.”\n"
         in text
     )
+
+
+def explain(*args: str) -> dict[str, object]:
+    result = CliRunner().invoke(
+        main, ["explain", *args, "--events", str(REPO / "events"), "--format", "json"]
+    )
+    assert 0 == result.exit_code, result.output
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def test_explain_a_member_gives_its_state_and_the_events_behind_it() -> None:
+    data = explain("HU", "--at", "2024-06-18")
+    assert "member" == data["kind"]
+    assert {
+        "in_electorate": True,
+        "backs": "mark-rutte",
+        "conditions": [
+            "Hungary keeps the opt-out from NATO's commitments to Ukraine agreed with"
+            " Stoltenberg; no Hungarian personnel or funds are used for them"
+        ],
+        "stated_conditions": [],
+        "holdout": False,
+    } == data["state"]
+    events = data["events"]
+    assert isinstance(events, list)
+    assert [
+        "2023-07-04-race-opens",
+        "2024-06-18-all-but-romania-back-rutte",
+        "2024-06-18-hungary-backs-rutte",
+    ] == [e["id"] for e in events]
+    assert any("Hungary is ready to support" in s["quote"] for s in events[2]["sources"])
+
+
+def test_explain_romania_on_18_june_shows_the_holdout_and_its_conditions() -> None:
+    result = CliRunner().invoke(
+        main, ["explain", "RO", "--at", "2024-06-18", "--events", str(REPO / "events")]
+    )
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("RO at 2024-06-18: in the electorate, backing Klaus Iohannis;")
+    assert first.endswith("(a holdout).")
+    assert "sets a condition for not blocking of mark-rutte" in first
+
+
+def test_explain_a_candidate_includes_the_events_that_took_backers_away() -> None:
+    data = explain("klaus-iohannis", "--at", "2024-06-20")
+    events = data["events"]
+    assert isinstance(events, list)
+    assert [
+        "2024-02-iohannis-mentioned",
+        "2024-03-12-iohannis-candidacy",
+        "2024-06-20-romania-backs-rutte",
+        "2024-06-20-iohannis-withdraws",
+    ] == [e["id"] for e in events]
+
+
+def test_explain_an_unknown_subject_is_a_clear_error() -> None:
+    result = CliRunner().invoke(
+        main, ["explain", "nobody", "--at", "2024-06-18", "--events", str(REPO / "events")]
+    )
+    assert 1 == result.exit_code
+    assert result.stderr.startswith("error: 'nobody' is neither a member code nor a candidate")
+
+
+@given(races(), query_days)
+def test_explain_lists_every_endorsement_by_the_member(
+    events: list[Event], at: datetime.date
+) -> None:
+    """A member's chain holds every counted event that names it, in replay order."""
+    from timeline import Endorsement, replay_order
+    from timeline.query import events_about
+
+    for member in ("AL", "HU", "SE"):
+        chain = events_about(events, member, at, RACE)
+        assert replay_order(chain) == chain
+        named = [
+            e.id
+            for e in replay_order(events)
+            if isinstance(e, Endorsement) and member in e.members and e.date.latest <= at
+        ]
+        assert named == [e.id for e in chain if isinstance(e, Endorsement)]

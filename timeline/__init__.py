@@ -43,7 +43,16 @@ from timeline.events import (
     Rule,
     Withdrawal,
 )
-from timeline.fold import apply, fold, races, replay_key, replay_order, state_at, supersede
+from timeline.fold import (
+    apply,
+    fold,
+    races,
+    replay_key,
+    replay_order,
+    state_at,
+    supersede,
+    told_at,
+)
 from timeline.load import Repository, find_repository, load_repository
 from timeline.state import RULES, Backing, Candidate, RaceState, StatedCondition, Status
 
@@ -92,5 +101,6 @@ __all__ = [
     "state_at",
     "structure_event",
     "supersede",
+    "told_at",
     "unstructure_event",
 ]

@@ -28,11 +28,20 @@ from timeline.events import EVENT_TYPES, Correction, Event
 from timeline.fold import replay_order, state_at
 from timeline.history import append_only_problems
 from timeline.load import Repository, check_repository, find_repository, load_repository
-from timeline.query import candidate_named, members_named, possibly_already, superseded_by
+from timeline.query import (
+    candidate_named,
+    events_about,
+    is_member_code,
+    members_named,
+    possibly_already,
+    superseded_by,
+)
 from timeline.query import conflicts as find_conflicts
 from timeline.render import (
     conflicts_json,
     conflicts_text,
+    explain_json,
+    explain_text,
     log_json,
     log_lines,
     problems_to_github,
@@ -204,6 +213,51 @@ def log(
         click.echo(json.dumps(log_json(chosen, superseded), indent=2, ensure_ascii=False))
     else:
         click.echo(log_lines(chosen, superseded), nl=False)
+
+
+@main.command()
+@click.argument("subject")
+@click.option("--at", metavar="YYYY-MM-DD", callback=_day, help="The day. Default: today.")
+@events_option
+@click.option("--race", default=None, help="The race id, when the repository holds several.")
+@_format_option("text", "json")
+def explain(
+    subject: str, at: datetime.date | None, events: Path | None, race: str | None, output: str
+) -> None:
+    """Show how a member or a candidate came to stand where it does on a day.
+
+    SUBJECT is a member code (HU) or a candidate id (mark-rutte). Prints its
+    state, then every event that counts by then and names it, in replay
+    order, each with its sources and quotes.
+
+    \b
+    Examples:
+      timeline explain HU --at 2024-06-18
+      timeline explain klaus-iohannis --at 2024-06-20 --format json
+    """
+    day = at or today()
+    try:
+        repository = load_repository(_events_dir(events))
+        result = state_at(repository.events, day, race)
+    except TimelineError as exc:
+        raise _fail(exc) from None
+    if not is_member_code(subject) and result.candidate(subject) is None:
+        known = ", ".join(c.id for c in result.candidates) or "none yet"
+        raise _Failure(
+            f"error: {subject!r} is neither a member code nor a candidate on {day}"
+            f" (candidates: {known})"
+        )
+    chain = events_about(repository.events, subject, day, result.race)
+    possibly = [
+        e
+        for e in possibly_already(repository.events, day, result.race)
+        if subject in members_named(e) or candidate_named(e) == subject
+    ]
+    if output == "json":
+        data = explain_json(result, day, subject, chain, possibly)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(explain_text(result, day, subject, chain, possibly), nl=False)
 
 
 @main.command()

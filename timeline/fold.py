@@ -121,20 +121,22 @@ def supersede(events: Iterable[Event], by: Iterable[Event]) -> list[Event]:
     ]
 
 
-def state_at(events: Sequence[Event], at: datetime.date, race: str | None = None) -> RaceState:
-    """The state of ``race`` (or the only race) on day ``at``.
+def told_at(events: Sequence[Event], at: datetime.date, race: str) -> list[Event]:
+    """The events of ``race`` that count at ``at``, as the race is told on that day.
 
     Retractions and corrections that count at ``at`` apply to the whole history
-    replayed (from their own date on, the race is told as corrected); then the
-    events that count at ``at`` are folded.
+    (from their own date on, the race is told as corrected); the events that
+    count at ``at`` are then kept, in replay order.
     """
-    race = choose_race(events, race)
     mine = [e for e in events if e.race == race]
-    corrections = [
-        e for e in mine if isinstance(e, Retraction | Correction) and e.date.counts_by(at)
-    ]
-    counted = [e for e in supersede(mine, corrections) if e.date.counts_by(at)]
-    return fold(RaceState(race), counted)
+    changes = [e for e in mine if isinstance(e, Retraction | Correction) and e.date.counts_by(at)]
+    return replay_order(e for e in supersede(mine, changes) if e.date.counts_by(at))
+
+
+def state_at(events: Sequence[Event], at: datetime.date, race: str | None = None) -> RaceState:
+    """The state of ``race`` (or the only race) on day ``at``: the fold of ``told_at``."""
+    race = choose_race(events, race)
+    return fold(RaceState(race), told_at(events, at, race))
 
 
 # --- one function per event type ---------------------------------------------------------

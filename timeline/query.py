@@ -27,7 +27,8 @@ from timeline.events import (
     Retraction,
     Withdrawal,
 )
-from timeline.fold import replay_order
+from timeline.fold import replay_order, told_at
+from timeline.members import ISO_3166_ALPHA2
 
 
 def possibly_already(events: Iterable[Event], at: datetime.date, race: str) -> list[Event]:
@@ -94,3 +95,48 @@ def conflicts(events: Iterable[Event]) -> list[Conflict]:
 def superseded_by(events: Sequence[Event]) -> dict[str, str]:
     """For each retracted or corrected event id, the id of the event that supersedes it."""
     return {e.target: e.id for e in events if isinstance(e, Retraction | Correction)}
+
+
+def is_member_code(subject: str) -> bool:
+    """Whether ``subject`` names a member (an ISO code) rather than a candidate (a slug)."""
+    return subject in ISO_3166_ALPHA2
+
+
+def events_about(
+    events: Sequence[Event], subject: str, at: datetime.date, race: str
+) -> list[Event]:
+    """The events that count at ``at`` and concern ``subject``, as the race is told
+    on that day (retractions and corrections that count by then applied), in
+    replay order.
+
+    For a member: every event that names it. For a candidate: every event about
+    the candidate, and every event that took a backer away from it (the backer
+    endorsed someone else, or left the electorate).
+    """
+    told = told_at(events, at, race)  # corrected events already replaced
+    if is_member_code(subject):
+        return [e for e in told if subject in members_named(e)]
+    chain: list[Event] = []
+    backers: set[str] = set()
+    for event in told:
+        if candidate_named(event) == subject:
+            chain.append(event)
+            if isinstance(event, Endorsement):
+                backers |= set(event.members)
+            elif isinstance(event, Candidacy) and event.put_forward_by:
+                backers.add(event.put_forward_by)
+        elif backers & _members_taken_away(event):
+            chain.append(event)
+            backers -= _members_taken_away(event)
+    return chain
+
+
+def _members_taken_away(event: Event) -> frozenset[str]:
+    """Members that, by this event, stop backing whoever they backed before."""
+    if isinstance(event, Endorsement):
+        return frozenset(event.members)
+    if isinstance(event, Candidacy) and event.put_forward_by:
+        return frozenset({event.put_forward_by})
+    if isinstance(event, ElectorateChange):
+        return frozenset(event.left)
+    return frozenset()

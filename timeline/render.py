@@ -237,3 +237,96 @@ def conflicts_json(found: Sequence[Conflict]) -> list[dict[str, Any]]:
         }
         for c in found
     ]
+
+
+def _member_summary(state: RaceState, member: str) -> dict[str, Any]:
+    backing = next(
+        ((c, b) for c in state.candidates for b in c.backers if b.member == member), None
+    )
+    stated = [
+        {"candidate": c.id, "kind": s.kind.value, "conditions": list(s.conditions)}
+        for c in state.candidates
+        for s in c.stated_conditions
+        if s.member == member
+    ]
+    return {
+        "in_electorate": member in state.electorate,
+        "backs": backing[0].id if backing else None,
+        "conditions": list(backing[1].conditions) if backing else [],
+        "stated_conditions": stated,
+        "holdout": member in state.holdouts,
+    }
+
+
+def explain_json(
+    state: RaceState,
+    at: datetime.date,
+    subject: str,
+    chain: Sequence[Event],
+    possibly: Sequence[Event],
+) -> dict[str, Any]:
+    """Why ``subject`` (a member code or a candidate id) stands where it does at ``at``."""
+    candidate = state.candidate(subject)
+    if candidate is not None:
+        kind, summary = "candidate", _candidate_json(state, candidate)
+    else:
+        kind, summary = "member", _member_summary(state, subject)
+    return {
+        "subject": subject,
+        "kind": kind,
+        "at": at.isoformat(),
+        "race": state.race,
+        "state": summary,
+        "events": [
+            {
+                **_event_json(e),
+                "sources": [_citation_json(c) for c in e.sources],
+                "dissent": [{**_citation_json(d), "claim": d.claim} for d in e.dissent],
+            }
+            for e in chain
+        ],
+        "possibly_already": [_event_json(e) for e in possibly],
+    }
+
+
+def explain_text(
+    state: RaceState,
+    at: datetime.date,
+    subject: str,
+    chain: Sequence[Event],
+    possibly: Sequence[Event],
+) -> str:
+    """The readable form of :func:`explain_json`."""
+    candidate = state.candidate(subject)
+    if candidate is not None:
+        lines = _candidate_lines(state, candidate, state.leader)
+        lines[0] = f"{lines[0]} — at {at.isoformat()}"
+    else:
+        lines = [f"{subject} at {at.isoformat()}: {_member_sentence(state, subject)}"]
+    lines += ["", f"How we know ({len(chain)} events, in replay order):"]
+    for event in chain:
+        lines.append(f"  {event.date.text}  {event.TYPE}  {event.id}: {event.summary}")
+        lines += [f"      {_cite(c)}" for c in event.sources]
+        lines += [f"      disputed ({d.claim}): {_cite(d)}" for d in event.dissent]
+    if possibly:
+        lines += ["", "Possibly already (not counted yet):"]
+        lines += [f"  {e.date.text}  {e.id}: {e.summary}" for e in possibly]
+    return "\n".join(lines) + "\n"
+
+
+def _member_sentence(state: RaceState, member: str) -> str:
+    facts = _member_summary(state, member)
+    if not facts["in_electorate"]:
+        return "not in the electorate."
+    backed = state.candidate(facts["backs"]) if facts["backs"] else None
+    if backed is None:
+        sentence = "in the electorate, backing no candidate"
+    else:
+        sentence = f"in the electorate, backing {backed.name}"
+        if facts["conditions"]:
+            sentence += " on condition: " + "; ".join(facts["conditions"])
+    for stated in facts["stated_conditions"]:
+        kind = "support" if stated["kind"] == "support" else "not blocking"
+        conditions = "; ".join(stated["conditions"])
+        sentence += f"; sets a condition for {kind} of {stated['candidate']}: {conditions}"
+    return sentence + (" (a holdout)." if facts["holdout"] else ".")
