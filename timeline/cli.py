@@ -23,6 +23,7 @@ import click
 from click.decorators import FC
 
 from timeline.codec import EventDataError, format_path, structure_event, unstructure_event
+from timeline.diff import diff
 from timeline.errors import LoadError, TimelineError
 from timeline.events import EVENT_TYPES, Correction, Event
 from timeline.fold import replay_order, state_at
@@ -40,6 +41,8 @@ from timeline.query import conflicts as find_conflicts
 from timeline.render import (
     conflicts_json,
     conflicts_text,
+    diff_json,
+    diff_lines,
     explain_json,
     explain_text,
     log_json,
@@ -258,6 +261,50 @@ def explain(
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(explain_text(result, day, subject, chain, possibly), nl=False)
+
+
+@main.command("diff")
+@click.option("--from", "start", metavar="YYYY-MM-DD", callback=_day, required=True)
+@click.option("--to", "end", metavar="YYYY-MM-DD", callback=_day, help="Default: today.")
+@events_option
+@click.option("--race", default=None, help="The race id, when the repository holds several.")
+@_format_option("text", "json")
+def diff_command(
+    start: datetime.date,
+    end: datetime.date | None,
+    events: Path | None,
+    race: str | None,
+    output: str,
+) -> None:
+    """Show what changed in a race between two days.
+
+    Who joined or left the electorate, who entered the race or changed status,
+    who started, stopped or moved their backing, conditions stated, and whether
+    the decision rule became met. Applying the diff to the state on --from
+    gives the state on --to.
+
+    \b
+    Example:
+      timeline diff --from 2024-06-17 --to 2024-06-20
+    """
+    day = end or today()
+    try:
+        repository = load_repository(_events_dir(events))
+        before = state_at(repository.events, start, race)
+        after = state_at(repository.events, day, before.race)
+    except TimelineError as exc:
+        raise _fail(exc) from None
+    change = diff(before, after)
+    if output == "json":
+        data = {
+            "from": start.isoformat(),
+            "to": day.isoformat(),
+            **diff_json(change, before, after),
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"{before.race}: from {start} to {day}")
+        click.echo(diff_lines(change, before, after), nl=False)
 
 
 @main.command()

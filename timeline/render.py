@@ -7,13 +7,15 @@ The JSON keys are documented in ``docs/cli.md`` and only ever added to.
 from __future__ import annotations
 
 import datetime
+import enum
 from collections.abc import Sequence
 from typing import Any
 
+from timeline.diff import StateDiff
 from timeline.errors import Problem
 from timeline.events import Citation, Event
 from timeline.query import Conflict
-from timeline.state import Candidate, RaceState, Status
+from timeline.state import Backing, Candidate, RaceState, Status
 
 
 def state_to_json(
@@ -330,3 +332,124 @@ def _member_sentence(state: RaceState, member: str) -> str:
         conditions = "; ".join(stated["conditions"])
         sentence += f"; sets a condition for {kind} of {stated['candidate']}: {conditions}"
     return sentence + (" (a holdout)." if facts["holdout"] else ".")
+
+
+def _names(before: RaceState, after: RaceState) -> dict[str, str]:
+    return {c.id: c.name for c in (*before.candidates, *after.candidates)}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    return getattr(value, "text", value)  # a Date prints as written
+
+
+def diff_lines(change: StateDiff, before: RaceState, after: RaceState) -> str:
+    """What changed, one sentence a line, in a fixed order."""
+    names = _names(before, after)
+    lines = [f"{change.applied[1] - change.applied[0]:+d} events counted"]
+    lines += [f"{name}: {_value(old)} -> {_value(new)}" for name, old, new in change.fields]
+    if change.joined:
+        lines.append(f"joined the electorate: {' '.join(change.joined)}")
+    if change.left:
+        lines.append(f"left the electorate: {' '.join(change.left)}")
+    for candidate in change.entered:
+        backers = " ".join(b.member for b in candidate.backers)
+        lines.append(
+            f"{candidate.name} entered the race ({candidate.status.value})"
+            + (f", backed by {backers}" if backers else "")
+        )
+    lines += [f"{c.name} is no longer in the record" for c in change.gone]
+    starting = {b.member for c in change.changed for b in c.backing_added}
+    moved_from = {b.member: c.id for c in change.changed for b in c.backing_removed}
+    for item in change.changed:
+        name = names[item.id]
+        for field, old, new in item.fields:
+            lines.append(f"{name}: {field} {_value(old)} -> {_value(new)}")
+        plain = [
+            b.member for b in item.backing_added if not b.conditions and b.member not in moved_from
+        ]
+        if plain:
+            lines.append(f"started backing {name}: {' '.join(plain)}")
+        for backing in item.backing_added:
+            if backing.member in plain:
+                continue
+            origin = moved_from.get(backing.member)
+            verb = f"moved from {names[origin]} to" if origin else "started backing"
+            conditions = "; ".join(backing.conditions)
+            lines.append(
+                f"{backing.member} {verb} {name}"
+                + (f" on condition: {conditions}" if conditions else "")
+            )
+        stopped = [b.member for b in item.backing_removed if b.member not in starting]
+        if stopped:
+            lines.append(f"stopped backing {name}: {' '.join(stopped)}")
+        for old_backing, new_backing in item.backing_changed:
+            for condition in new_backing.conditions:
+                if condition not in old_backing.conditions:
+                    lines.append(f"{new_backing.member} set a condition for {name}: {condition}")
+        if item.stated_conditions:
+            old_stated, new_stated = item.stated_conditions
+            for stated in new_stated:
+                if stated not in old_stated:
+                    kind = "support" if stated.kind.value == "support" else "not blocking"
+                    text = "; ".join(stated.conditions)
+                    lines.append(f"{stated.member} set a condition for {kind} of {name}: {text}")
+            now_backing = _backers_of(after, item.id)
+            for stated in old_stated:
+                # conditions carried into a new backing are not dropped
+                if stated not in new_stated and stated.member not in now_backing:
+                    lines.append(f"{stated.member}'s stated conditions on {name} no longer stand")
+    if change.decided is not None:
+        lines.append(
+            "the decision rule is now met"
+            if change.decided[1]
+            else "the decision rule is no longer met"
+        )
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _backing_json(backing: Backing) -> dict[str, Any]:
+    return {
+        "member": backing.member,
+        "conditions": list(backing.conditions),
+        "since": backing.since,
+    }
+
+
+def diff_json(change: StateDiff, before: RaceState, after: RaceState) -> dict[str, Any]:
+    """The diff as JSON-ready data."""
+    return {
+        "race": change.race,
+        "events_counted": change.applied[1] - change.applied[0],
+        "fields": [
+            {"field": name, "from": _value(old), "to": _value(new)}
+            for name, old, new in change.fields
+        ],
+        "joined": list(change.joined),
+        "left": list(change.left),
+        "entered": [_candidate_json(after, c) for c in change.entered],
+        "gone": [c.id for c in change.gone],
+        "changed": [
+            {
+                "id": item.id,
+                "fields": [
+                    {"field": name, "from": _value(old), "to": _value(new)}
+                    for name, old, new in item.fields
+                ],
+                "backing_added": [_backing_json(b) for b in item.backing_added],
+                "backing_removed": [_backing_json(b) for b in item.backing_removed],
+                "backing_changed": [
+                    {"from": _backing_json(old), "to": _backing_json(new)}
+                    for old, new in item.backing_changed
+                ],
+            }
+            for item in change.changed
+        ],
+        "decided": {"from": change.decided[0], "to": change.decided[1]} if change.decided else None,
+    }
+
+
+def _backers_of(state: RaceState, candidate_id: str) -> set[str]:
+    candidate = state.candidate(candidate_id)
+    return {b.member for b in candidate.backers} if candidate else set()
