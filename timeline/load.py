@@ -30,8 +30,11 @@ from timeline import yamlio
 from timeline.codec import EventDataError, format_path, structure_event
 from timeline.errors import LoadError, Problem, ReplayError, RepositoryNotFoundError
 from timeline.events import SUPERSEDING, Appointment, Citation, Correction, Event, Retraction
-from timeline.fold import apply, races, replay_order, supersede
+from timeline.fold import apply, races, replay_order, told_at
 from timeline.state import RaceState
+
+_ONE_DAY = datetime.timedelta(days=1)
+_FIRST = datetime.date.min
 
 #: Event files larger than this are refused unread: a development fits in a page.
 MAX_FILE_BYTES = 256 * 1024
@@ -251,14 +254,16 @@ def _replay_problems(events: Sequence[Event], files: Mapping[str, EventFile]) ->
     """
     seen: set[Problem] = set()
     for race in races(events):
-        mine = [e for e in events if e.race == race]
-        changes = replay_order(e for e in mine if isinstance(e, SUPERSEDING))
-        days = sorted({c.date.latest for c in changes})
-        bounds = [None, *days]
-        for start, end in zip(bounds, [*days, None], strict=True):
-            active = [c for c in changes if start is not None and c.date.latest <= start]
-            history = [e for e in supersede(mine, active) if end is None or e.date.latest < end]
-            corrected = {c.corrects: c.id for c in active if isinstance(c, Correction)}
+        changes = [e for e in events if e.race == race and isinstance(e, Retraction | Correction)]
+        # the last day of each version: the day before each change counts, and the end of time
+        last_days = sorted({c.date.latest - _ONE_DAY for c in changes if c.date.latest > _FIRST})
+        for last in [*last_days, datetime.date.max]:
+            history = told_at(events, last, race)
+            corrected = {
+                c.corrects: c.id
+                for c in changes
+                if isinstance(c, Correction) and c.date.counts_by(last)
+            }
             for problem in _replay(race, history, files, corrected):
                 if problem not in seen:
                     seen.add(problem)
@@ -269,7 +274,7 @@ def _replay(
     race: str, history: list[Event], files: Mapping[str, EventFile], corrected: dict[str, str]
 ) -> Iterator[Problem]:
     state = RaceState(race)
-    for event in replay_order(history):
+    for event in history:  # told_at gives them in replay order
         # an event replaced by a correction is reported in the correction's file
         in_file, prefix = (
             (corrected[event.id], ("replacement",)) if event.id in corrected else (event.id, ())
