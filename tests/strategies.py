@@ -176,7 +176,13 @@ assert set(_OWN_FIELDS) | {Correction} == set(EVENT_TYPES.values()), "a strategy
 event_values = st.one_of([events_of(cls) for cls in EVENT_TYPES.values()])
 
 
-_SOURCE = (Citation(document="seeds/report.txt", quote="q"),)
+_SOURCE = (
+    Citation(document="seeds/report.txt", published=parse_date(START.isoformat()), quote="q"),
+)
+# Sources of race events: published some day after the race opened, as precisely as drawn.
+_DATED_SOURCES = dates().map(
+    lambda day: (Citation(document="seeds/report.txt", published=day, quote="q"),)
+)
 
 
 def _race_event(cls: type[Event], last_day: int = DAYS, **fields: Any) -> st.SearchStrategy[Event]:
@@ -187,7 +193,7 @@ def _race_event(cls: type[Event], last_day: int = DAYS, **fields: Any) -> st.Sea
         race=st.just(RACE),
         date=dates(last_day),
         summary=st.just("s"),
-        sources=st.just(_SOURCE),
+        sources=_DATED_SOURCES,
         **own,
     )
 

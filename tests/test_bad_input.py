@@ -77,7 +77,7 @@ CASES: list[tuple[str, Callable[[Path], None], str | re.Pattern[str]]] = [
     (
         "quote not in the document",
         _replace(HUNGARY, "Hungary is ready to support", "Hungary is eager to support"),
-        f"{RACE}/{HUNGARY}.yaml:14:5: error: sources[1].quote: not found verbatim in seeds/003_30db4212d268332d.txt",
+        f"{RACE}/{HUNGARY}.yaml:16:5: error: sources[1].quote: not found verbatim in seeds/003_30db4212d268332d.txt",
     ),
     (
         "document outside seeds/",

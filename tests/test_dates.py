@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from timeline import DateError, parse_date
+from timeline import Date, DateError, parse_date
 
 D = datetime.date
 
@@ -56,3 +58,35 @@ def test_an_event_counts_once_its_latest_possible_day_has_come() -> None:
     assert april.counts_by(D(2024, 4, 30))
     assert not april.exact
     assert parse_date("2024-04-30").exact
+
+
+DAYS = st.dates(D(1900, 1, 1), D(2100, 12, 31))
+FORMS = st.sampled_from(["day", "month", "year"])
+
+
+@given(DAYS, DAYS, FORMS, FORMS)
+def test_plain_intervals_parse_as_the_edtf_library_parses_them(
+    a: datetime.date, b: datetime.date, a_form: str, b_form: str
+) -> None:
+    """The fast path for A/B and ../B agrees with the edtf library, or both refuse."""
+    from timeline.dates import _edtf
+
+    def plain(day: datetime.date, form: str) -> str:
+        return {"day": day.isoformat(), "month": day.strftime("%Y-%m"), "year": str(day.year)}[form]
+
+    for text in (f"{plain(a, a_form)}/{plain(b, b_form)}", f"../{plain(b, b_form)}"):
+        try:
+            expected: Date | str = _edtf(text)
+        except DateError:
+            expected = "refused"
+        try:
+            actual: Date | str = parse_date(text)
+        except DateError:
+            actual = "refused"
+        assert expected == actual
+
+
+@pytest.mark.parametrize("text", ["2024-06-19/2024-06-18", "2024-03/2024-02"])
+def test_an_interval_that_ends_before_it_begins_is_refused(text: str) -> None:
+    with pytest.raises(DateError, match="ends before it begins"):
+        parse_date(text)

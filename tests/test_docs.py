@@ -157,3 +157,16 @@ def test_the_workflow_and_the_pre_commit_hooks_run_real_commands() -> None:
         words = hook["entry"].split()
         assert "timeline" == words[0]
         assert 0 == CliRunner().invoke(main, [*words[1:], "--help"]).exit_code
+
+
+def test_the_complete_examples_in_the_event_format_are_the_real_files() -> None:
+    """Each example marked complete is the file it names, character for character."""
+    doc = (DOCS / "event-format.md").read_text(encoding="utf-8")
+    examples = re.findall(
+        r"Example \(`(events/[^`]+)`, complete[^\n]*\n(?:[^\n]*\n)*?```yaml\n(.*?)```",
+        doc,
+        re.DOTALL,
+    )
+    assert len(examples) >= 8
+    for path, body in examples:
+        assert (ROOT / path).read_text(encoding="utf-8") == body, path

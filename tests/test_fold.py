@@ -217,3 +217,28 @@ def test_a_retraction_equals_replay_without_the_event_from_its_date_on(
     without = [e for e in events if e is not target]
     expected = _outcome(without if day <= at else events, at)
     assert expected == _outcome([*events, retraction], at)
+
+
+@given(races(), query_days)
+def test_known_on_in_the_far_future_equals_plain_replay(
+    events: list[Event], at: datetime.date
+) -> None:
+    """Every event of the drawn races has a dated source, so all are known by the end of time."""
+    assert state_at(events, at) == state_at(events, at, known_on=datetime.date.max)
+
+
+@given(races(), query_days, query_days)
+def test_known_on_replays_exactly_the_events_reported_by_then(
+    events: list[Event], at: datetime.date, known_on: datetime.date
+) -> None:
+    """--known-on K is the plain replay of the events whose sources had appeared by K
+    (an event is reported on the earliest latest-publication day of its sources)."""
+    reported = [
+        e for e in events if min(c.published.latest for c in e.sources if c.published) <= known_on
+    ]
+    expected = _outcome(reported, at)
+    try:
+        actual: RaceState | str = state_at(events, at, known_on=known_on)
+    except ReplayError:
+        actual = "does not replay"
+    assert expected == actual

@@ -20,6 +20,7 @@ HUNGARY = [
     "--candidate", "mark-rutte",
     "--summary", "Hungary's backing, reported again",
     "--document", "seeds/003_30db4212d268332d.txt",
+    "--published", "2024-06-18/2024-06-19",
     "--quote", "Hungary is ready to support PM Rutte’s bid",
 ]  # fmt: skip
 
@@ -103,6 +104,7 @@ def test_a_correction_starts_from_the_corrected_event(repo: Path) -> None:
         "--corrects", "2024-02-wallace-mentioned",
         "--reason", "To be edited",
         "--document", "seeds/004_bb683f26b3512547.txt",
+        "--published", "2024-02-22/2024-03-06",
         "--quote", "former British defence secretary Ben Wallace",
     )  # fmt: skip
     assert 0 == result.exit_code, result.stderr
@@ -118,6 +120,7 @@ def test_at_a_terminal_missing_values_are_asked_for(
     result = new(
         "endorsement",
         "--document", "seeds/003_30db4212d268332d.txt",
+        "--published", "2024-06-18/2024-06-19",
         "--quote", "Hungary is ready to support",
         stdin=answers,
     )  # fmt: skip

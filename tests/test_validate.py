@@ -220,3 +220,33 @@ def test_an_unknown_base_is_a_clear_error(committed: Path) -> None:
     assert 1 == result.exit_code
     assert result.stderr.startswith("error: git diff: ")
     assert "Traceback" not in result.output
+
+
+def test_an_event_reported_before_what_it_needs_is_an_error(repo: Path) -> None:
+    """Without Reuters' report of 22 February, Rutte's candidacy is first reported by the
+    February articles (published by 6 March at the latest), after the endorsements."""
+    path = repo / RACE / "2023-10-rutte-candidacy.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - url: https://www.devdiscourse.com")
+    end = text.index("note:")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = validate()
+    assert 1 == result.exit_code
+    assert (
+        f"{RACE}/2024-02-22-france-backs-rutte.yaml:7:1: error: as reported by 2024-02-22: unknown candidate 'mark-rutte': no candidacy or mention of it counts by 2024-02-22 (an event counts from its latest possible day)"
+        == result.stdout.splitlines()[0]
+    )
+
+
+def test_state_as_known_on_a_day_leaves_out_later_reports(repo: Path) -> None:
+    """The issue's example: on 23 February nobody had reported Hungary's June endorsement."""
+    result = CliRunner().invoke(
+        main, ["state", "--at", "2024-06-18", "--known-on", "2024-02-23", "--format", "json"]
+    )
+    data = json.loads(result.stdout)
+    rutte = next(c for c in data["candidates"] if c["id"] == "mark-rutte")
+    assert ("2024-02-23", ["DE", "FR", "GB", "US"], 31) == (
+        data["known_on"],
+        [b["member"] for b in rutte["backers"]],
+        len(data["electorate"]),
+    )

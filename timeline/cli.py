@@ -26,7 +26,7 @@ from timeline.codec import EventDataError, format_path, structure_event, unstruc
 from timeline.diff import diff
 from timeline.errors import LoadError, TimelineError
 from timeline.events import EVENT_TYPES, Correction, Event
-from timeline.fold import replay_order, state_at
+from timeline.fold import replay_order, reported_by, state_at
 from timeline.history import append_only_problems
 from timeline.load import Repository, check_repository, find_repository, load_repository
 from timeline.query import (
@@ -135,36 +135,54 @@ events_option = click.option(
 )
 
 
+known_on_option = click.option(
+    "--known-on",
+    metavar="YYYY-MM-DD",
+    callback=_day,
+    help="Only what had been reported by this day. Default: all that is known now.",
+)
+
+
 @main.command()
 @click.option("--at", metavar="YYYY-MM-DD", callback=_day, help="The day to show. Default: today.")
+@known_on_option
 @events_option
 @click.option("--race", default=None, help="The race id, when the repository holds several.")
 @_format_option("text", "json")
-def state(at: datetime.date | None, events: Path | None, race: str | None, output: str) -> None:
+def state(
+    at: datetime.date | None,
+    known_on: datetime.date | None,
+    events: Path | None,
+    race: str | None,
+    output: str,
+) -> None:
     """Show where a race stood on a day.
 
     Prints the electorate, every candidate with status and backers (each with
     its conditions), the holdouts, whether the decision rule is met and who is
     appointed. An event counts from its latest possible day: "2024-04" counts
-    from 2024-04-30.
+    from 2024-04-30. With --known-on, only events whose sources had certainly
+    been published by that day take part: the race as a reader saw it then.
 
     \b
     Examples:
       timeline state --at 2024-06-18
+      timeline state --at 2024-06-18 --known-on 2024-02-23
       timeline state --at 2024-06-18 --format json
     """
     day = at or today()
     try:
         repository = load_repository(_events_dir(events))
-        result = state_at(repository.events, day, race)
+        result = state_at(repository.events, day, race, known_on)
     except TimelineError as exc:
         raise _fail(exc) from None
-    possibly = possibly_already(repository.events, day, result.race)
+    known = repository.events if known_on is None else reported_by(repository.events, known_on)
+    possibly = possibly_already(known, day, result.race)
     if output == "json":
-        data = state_to_json(result, day, possibly)
+        data = state_to_json(result, day, possibly, known_on)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_text(result, day, possibly), nl=False)
+        click.echo(render_text(result, day, possibly, known_on), nl=False)
 
 
 @main.command()
@@ -356,7 +374,7 @@ def validate(events: Path | None, base: str | None, output: str) -> None:
     """
     events_dir = _events_dir(events)
     try:
-        check = check_repository(events_dir, today=today())
+        check = check_repository(events_dir, today=today(), as_reported=True)
         problems = [*check.problems]
         if base is not None:
             problems = [*append_only_problems(events_dir, base), *problems]
@@ -415,7 +433,7 @@ def new() -> None:
 
 # Fields the envelope fills in itself, and source fields offered as plain options.
 _AUTOMATIC = ("id", "race", "sources", "dissent", "type")
-_SOURCE_OPTIONS = ("document", "url", "publisher", "quote")
+_SOURCE_OPTIONS = ("document", "url", "publisher", "published", "quote")
 
 
 def _new_command(type_name: str, cls: type[Event]) -> click.Command:
@@ -485,6 +503,7 @@ _FIELD_HELP = {
     "document": "The source: a file under seeds/.",
     "url": "Or the source: a public URL (give --publisher too).",
     "publisher": "Who published the URL.",
+    "published": "Required. When the source was published (a date, EDTF if uncertain).",
     "quote": "Required. The verbatim quote from the source.",
     "corrects": "The id of the event corrected; its text is copied for you to edit.",
 }
@@ -517,8 +536,9 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
         if value not in (None, ()):
             data[field.name] = list(value) if isinstance(value, tuple) else value
     source = {name: options[name] for name in _SOURCE_OPTIONS if options[name] is not None}
-    if "quote" not in source:
-        source["quote"] = _ask("quote", many=False, interactive=interactive)
+    for required in ("published", "quote"):
+        if required not in source:
+            source[required] = _ask(required, many=False, interactive=interactive)
     if "document" not in source and "url" not in source:
         source["document"] = _ask("document", many=False, interactive=interactive)
     data["sources"] = [source]

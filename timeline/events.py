@@ -11,6 +11,7 @@ so an invalid event cannot exist; invariants that need the state of the race
 
 from __future__ import annotations
 
+import datetime
 import enum
 import re
 import urllib.parse
@@ -133,6 +134,7 @@ class Citation:
         default=None, metadata={SCHEMA: {"format": "uri", "pattern": "^https?://[^\\s/]+[^\\s]*$"}}
     )
     publisher: str | None = _text_field(default=None)
+    published: Date | None = None
     quote: str = _text_field()
 
     def __attrs_post_init__(self) -> None:
@@ -191,6 +193,13 @@ class Event:
     """The envelope every event file shares. Not an event type itself."""
 
     TYPE: ClassVar[str] = ""
+
+    @property
+    def reported(self) -> datetime.date | None:
+        """The first day by which a source had certainly reported this event: the
+        earliest latest-possible publication day among its dated sources."""
+        days = [c.published.latest for c in self.sources if c.published is not None]
+        return min(days) if days else None
 
     id: str = _slug_field()
     race: str = _slug_field()

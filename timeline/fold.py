@@ -121,22 +121,40 @@ def supersede(events: Iterable[Event], by: Iterable[Event]) -> list[Event]:
     ]
 
 
-def told_at(events: Sequence[Event], at: datetime.date, race: str) -> list[Event]:
+def reported_by(events: Iterable[Event], known_on: datetime.date) -> list[Event]:
+    """The events a source had certainly reported by ``known_on`` (see ``Event.reported``)."""
+    return [e for e in events if e.reported is not None and e.reported <= known_on]
+
+
+def told_at(
+    events: Sequence[Event],
+    at: datetime.date,
+    race: str,
+    known_on: datetime.date | None = None,
+) -> list[Event]:
     """The events of ``race`` that count at ``at``, as the race is told on that day.
 
-    Retractions and corrections that count at ``at`` apply to the whole history
-    (from their own date on, the race is told as corrected); the events that
-    count at ``at`` are then kept, in replay order.
+    With ``known_on``, only events reported by then take part (the race as a
+    reader saw it on that day). Retractions and corrections that count at
+    ``at`` apply to the whole history (from their own date on, the race is told
+    as corrected); the events that count at ``at`` are then kept, in replay order.
     """
-    mine = [e for e in events if e.race == race]
+    known = events if known_on is None else reported_by(events, known_on)
+    mine = [e for e in known if e.race == race]
     changes = [e for e in mine if isinstance(e, Retraction | Correction) and e.date.counts_by(at)]
     return replay_order(e for e in supersede(mine, changes) if e.date.counts_by(at))
 
 
-def state_at(events: Sequence[Event], at: datetime.date, race: str | None = None) -> RaceState:
-    """The state of ``race`` (or the only race) on day ``at``: the fold of ``told_at``."""
+def state_at(
+    events: Sequence[Event],
+    at: datetime.date,
+    race: str | None = None,
+    known_on: datetime.date | None = None,
+) -> RaceState:
+    """The state of ``race`` (or the only race) on day ``at``, as known on ``known_on``
+    (default: as known now): the fold of ``told_at``."""
     race = choose_race(events, race)
-    return fold(RaceState(race), told_at(events, at, race))
+    return fold(RaceState(race), told_at(events, at, race, known_on))
 
 
 # --- one function per event type ---------------------------------------------------------

@@ -30,7 +30,7 @@ from timeline import yamlio
 from timeline.codec import EventDataError, format_path, structure_event
 from timeline.errors import LoadError, Problem, ReplayError, RepositoryNotFoundError
 from timeline.events import SUPERSEDING, Appointment, Citation, Correction, Event, Retraction
-from timeline.fold import apply, races, replay_order, told_at
+from timeline.fold import apply, races, replay_order, reported_by, told_at
 from timeline.state import RaceState
 
 _ONE_DAY = datetime.timedelta(days=1)
@@ -109,10 +109,14 @@ def load_repository(events_dir: Path) -> Repository:
     return check.repository
 
 
-def check_repository(events_dir: Path, *, today: datetime.date | None = None) -> Check:
+def check_repository(
+    events_dir: Path, *, today: datetime.date | None = None, as_reported: bool = False
+) -> Check:
     """Check every event file under ``events_dir`` and report all problems found.
 
-    With ``today``, an event dated entirely after it is an error too.
+    With ``today``, an event dated entirely after it is an error too. With
+    ``as_reported``, the race as known on each day a source appeared is
+    replayed too (what ``--known-on`` shows must make sense on every day).
     """
     root = events_dir.parent
     if not events_dir.is_dir():
@@ -137,10 +141,13 @@ def check_repository(events_dir: Path, *, today: datetime.date | None = None) ->
             continue
         events.append(event)
         files[event.id] = event_file
+    problems.extend(_publication_problems(events, files))
     if not problems:
         problems.extend(_supersession_problems(events, files))
     if not problems:
         problems.extend(_replay_problems(events, files))
+    if not problems and as_reported:
+        problems.extend(_as_reported_problems(events, files))
     return Check(Repository(root, tuple(events), files), tuple(problems), len(paths))
 
 
@@ -190,6 +197,12 @@ def _load_file(
             *document.locate(("id",)),
             f"id {event.id!r} must equal the file name stem {path.stem!r}",
         )
+    if event.reported is None:
+        problem(
+            *document.locate(("sources",)),
+            "sources: no source says when it was published; give `published:` (a date)"
+            " on at least one, so that --known-on knows when the event was reported",
+        )
     prefix: tuple[str | int, ...]
     for prefix, fact in _facts_in(event):
         if today is not None and fact.date.earliest is not None and fact.date.earliest > today:
@@ -217,6 +230,33 @@ def _facts_in(event: Event) -> Iterator[tuple[tuple[str | int, ...], Event]]:
     yield (), event
     if isinstance(event, Correction):
         yield ("replacement",), event.replacement
+
+
+def _publication_problems(
+    events: Sequence[Event], files: Mapping[str, EventFile]
+) -> Iterator[Problem]:
+    """A seed document has one publication date: the one most citations give it."""
+    cited: dict[str, list[tuple[str, Event, tuple[str | int, ...]]]] = {}
+    for event in events:
+        for prefix, fact in _facts_in(event):
+            for kind, citations in (("sources", fact.sources), ("dissent", fact.dissent)):
+                for index, citation in enumerate(citations):
+                    if citation.document is not None and citation.published is not None:
+                        where = (*prefix, kind, index, "published")
+                        cited.setdefault(citation.document, []).append(
+                            (citation.published.text, event, where)
+                        )
+    for document, uses in cited.items():
+        dates = [date for date, _, _ in uses]
+        usual = max(dates, key=lambda date: (dates.count(date), -dates.index(date)))
+        for date, event, where in uses:
+            if date != usual:
+                yield Problem(
+                    str(files[event.id].path),
+                    *files[event.id].locate(where),
+                    f"{format_path(where)}: {date}, but {dates.count(usual)} other citations"
+                    f" date {document} {usual}; a document has one publication date",
+                )
 
 
 def _supersession_problems(
@@ -268,6 +308,30 @@ def _replay_problems(events: Sequence[Event], files: Mapping[str, EventFile]) ->
                 if problem not in seen:
                     seen.add(problem)
                     yield problem
+
+
+def _as_reported_problems(
+    events: Sequence[Event], files: Mapping[str, EventFile]
+) -> Iterator[Problem]:
+    """Replay each race as known on each day a report appeared; report what does not fit.
+
+    An event reported before the events it needs (an endorsement before any
+    report of the candidacy) would make ``--known-on`` fail on those days.
+    """
+    seen: set[tuple[str, str]] = set()
+    for race in races(events):
+        days = sorted({e.reported for e in events if e.race == race and e.reported is not None})
+        for day in days:
+            history = told_at(events, datetime.date.max, race, known_on=day)
+            corrected = {
+                e.corrects: e.id
+                for e in reported_by(events, day)
+                if isinstance(e, Correction) and e.race == race
+            }
+            for problem in _replay(race, history, files, corrected):
+                if problem.severity == "error" and (problem.path, problem.message) not in seen:
+                    seen.add((problem.path, problem.message))
+                    yield attrs.evolve(problem, message=f"as reported by {day}: {problem.message}")
 
 
 def _replay(

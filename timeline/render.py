@@ -19,12 +19,16 @@ from timeline.state import Backing, Candidate, RaceState, Status
 
 
 def state_to_json(
-    state: RaceState, at: datetime.date, possibly: Sequence[Event] = ()
+    state: RaceState,
+    at: datetime.date,
+    possibly: Sequence[Event] = (),
+    known_on: datetime.date | None = None,
 ) -> dict[str, Any]:
     """The state as JSON-ready data (see ``docs/cli.md`` for every key)."""
     leader = state.leader
     return {
         "at": at.isoformat(),
+        "known_on": known_on.isoformat() if known_on else None,
         "race": state.race,
         "office": state.office,
         "rule": state.rule.value if state.rule else None,
@@ -77,10 +81,17 @@ def _candidate_json(state: RaceState, candidate: Candidate) -> dict[str, Any]:
     }
 
 
-def render_text(state: RaceState, at: datetime.date, possibly: Sequence[Event] = ()) -> str:
-    """A readable summary of the race at ``at``; ``possibly`` lists events that may
-    already have happened but do not count yet."""
+def render_text(
+    state: RaceState,
+    at: datetime.date,
+    possibly: Sequence[Event] = (),
+    known_on: datetime.date | None = None,
+) -> str:
+    """A readable summary of the race at ``at`` (as known on ``known_on``); ``possibly``
+    lists events that may already have happened but do not count yet."""
     title = f"{state.office or state.race} — the race at {at.isoformat()}"
+    if known_on is not None:
+        title += f", as known on {known_on.isoformat()}"
     lines = [title, "=" * len(title)]
     if not state.opened:
         lines.append(f"The race {state.race!r} had not opened by this date.")
