@@ -132,3 +132,21 @@ def test_mangled_event_files_never_cause_a_traceback(
     end = data.draw(st.integers(start, len(raw)))
     noise = data.draw(st.text(max_size=12)).encode("utf-8")
     _answers_clearly(repo, raw[:start] + noise + raw[end:])
+
+
+_HUNGARY = yaml.safe_load(
+    (REPO / "events/nato-secretary-general-2024/2024-06-18-hungary-backs-rutte.yaml").read_text(
+        encoding="utf-8"
+    )
+)
+
+
+@_SETTINGS
+@given(st.sampled_from(sorted(_HUNGARY)), yaml_values)
+def test_a_real_event_with_any_value_in_any_field_never_causes_a_traceback(
+    repo: Path, field: str, value: object
+) -> None:
+    """A valid file with one field replaced by an arbitrary value (a list where text
+    belongs, a mapping where a list belongs, ...): found the bare-string source bug."""
+    document = {**_HUNGARY, "id": "fuzzed", field: value}
+    _answers_clearly(repo, yaml.safe_dump(document, allow_unicode=True).encode("utf-8"))

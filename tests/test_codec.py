@@ -93,3 +93,9 @@ def test_unstructure_writes_the_envelope_first_and_sources_last() -> None:
     event = structure_event(BASE)
     expected = ["type", "id", "race", "date", "summary", "candidate", "sources"]
     assert expected == list(unstructure_event(event))
+
+
+def test_a_source_that_is_not_a_mapping_is_refused() -> None:
+    """Found by the fuzz tests: a bare ``- text`` under sources once raised AttributeError."""
+    data = {**BASE, "sources": ["seeds/a.txt"]}
+    assert [(("sources", 0), "expected a mapping of fields (key: value)")] == _problems(data)

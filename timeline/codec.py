@@ -22,7 +22,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
 )
-from cattrs.gen import make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from timeline.dates import Date, parse_date
 from timeline.errors import InvalidField, TimelineError
@@ -111,12 +111,31 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, Any], enum.Enum]:
     return structure
 
 
+def _mapping_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """attrs classes come from YAML mappings only: a bare ``- text`` source is an error."""
+
+    def factory(cls: Any) -> Callable[[Any, Any], Any]:
+        structure = make_dict_structure_fn(
+            cls, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+        )
+
+        def checked(value: Any, _: Any) -> Any:
+            if not isinstance(value, dict):
+                raise ValueError("expected a mapping of fields (key: value)")
+            return structure(value, cls)
+
+        return checked
+
+    return factory
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _structure_text)
     conv.register_structure_hook(Date, _structure_date)
     conv.register_structure_hook_factory(_is_enum, _enum_hook)
     conv.register_structure_hook_factory(_is_tuple, _tuple_hook(conv))
+    conv.register_structure_hook_factory(attrs.has, _mapping_hook(conv))
     # exactly Event (a correction's replacement), not its subclasses: dispatch on `type:`
     conv.register_structure_hook_func(lambda cls: cls is Event, lambda v, _: structure_event(v))
     conv.register_unstructure_hook(Date, lambda date: date.text)
