@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from timeline.cli import main
@@ -143,6 +143,7 @@ _HUNGARY = yaml.safe_load(
 
 @_SETTINGS
 @given(st.sampled_from(sorted(_HUNGARY)), yaml_values)
+@example(field="sources", value=[{"\x1e": None}])  # a key with a line separator in it
 def test_a_real_event_with_any_value_in_any_field_never_causes_a_traceback(
     repo: Path, field: str, value: object
 ) -> None:

@@ -99,3 +99,15 @@ def test_a_source_that_is_not_a_mapping_is_refused() -> None:
     """Found by the fuzz tests: a bare ``- text`` under sources once raised AttributeError."""
     data = {**BASE, "sources": ["seeds/a.txt"]}
     assert [(("sources", 0), "expected a mapping of fields (key: value)")] == _problems(data)
+
+
+def test_a_problem_is_always_one_line() -> None:
+    """Names from a file (keys, values, file names) may hold line breaks; a problem line
+    escapes them, so that one problem is always one line of output."""
+    from timeline import Problem
+
+    problem = Problem("events/a\nb.yaml", 3, 1, "unknown field '\x1e\u2028x'; did you mean 'é'?")
+    assert "events/a\\nb.yaml:3:1: error: unknown field '\\x1e\\u2028x'; did you mean 'é'?" == str(
+        problem
+    )
+    assert 1 == len(str(problem).splitlines())

@@ -8,17 +8,27 @@ strings. Nothing here does I/O.
 
 from __future__ import annotations
 
+import unicodedata
+
 import attrs
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters and line breaks escaped (``\\n``, ``\\x1e``), so
+    that a problem always prints as one line whatever names a file contains."""
+    return "".join(
+        repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text
+    )
 
 
 @attrs.frozen
 class Problem:
-    """One thing wrong with one file, located as precisely as we know."""
+    """One thing wrong with one file, located as precisely as we know; always one line."""
 
-    path: str
+    path: str = attrs.field(converter=one_line)
     line: int
     column: int
-    message: str
+    message: str = attrs.field(converter=one_line)
     severity: str = "error"
 
     def __str__(self) -> str:
