@@ -90,10 +90,7 @@ def today() -> datetime.date:
 def _events_dir(events: Path | None) -> Path:
     if events is not None:
         return events
-    try:
-        root = find_repository()
-    except TimelineError as exc:
-        raise _Failure(f"error: {exc}") from None
+    root = find_repository()
     return Path(os.path.relpath(root / "events"))
 
 
@@ -103,7 +100,17 @@ def _fail(exc: TimelineError) -> _Failure:
     return _Failure(f"error: {exc}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Every command's library errors become clear lines and exit status 1, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TimelineError as exc:
+            raise _fail(exc) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="timeline")
 def main() -> None:
     """Where a race stood on any day, and how we know.
@@ -171,11 +178,8 @@ def state(
       timeline state --at 2024-06-18 --format json
     """
     day = at or today()
-    try:
-        repository = load_repository(_events_dir(events))
-        result = state_at(repository.events, day, race, known_on)
-    except TimelineError as exc:
-        raise _fail(exc) from None
+    repository = load_repository(_events_dir(events))
+    result = state_at(repository.events, day, race, known_on)
     known = repository.events if known_on is None else reported_by(repository.events, known_on)
     possibly = possibly_already(known, day, result.race)
     if output == "json":
@@ -215,10 +219,7 @@ def log(
       timeline log --member HU
       timeline log --from 2024-06-01 --type endorsement --format json
     """
-    try:
-        repository = load_repository(_events_dir(events))
-    except TimelineError as exc:
-        raise _fail(exc) from None
+    repository = load_repository(_events_dir(events))
     chosen = [
         e
         for e in replay_order(repository.events)
@@ -257,11 +258,8 @@ def explain(
       timeline explain klaus-iohannis --at 2024-06-20 --format json
     """
     day = at or today()
-    try:
-        repository = load_repository(_events_dir(events))
-        result = state_at(repository.events, day, race)
-    except TimelineError as exc:
-        raise _fail(exc) from None
+    repository = load_repository(_events_dir(events))
+    result = state_at(repository.events, day, race)
     if not is_member_code(subject) and result.candidate(subject) is None:
         known = ", ".join(c.id for c in result.candidates) or "none yet"
         raise _Failure(
@@ -306,12 +304,9 @@ def diff_command(
       timeline diff --from 2024-06-17 --to 2024-06-20
     """
     day = end or today()
-    try:
-        repository = load_repository(_events_dir(events))
-        before = state_at(repository.events, start, race)
-        after = state_at(repository.events, day, before.race)
-    except TimelineError as exc:
-        raise _fail(exc) from None
+    repository = load_repository(_events_dir(events))
+    before = state_at(repository.events, start, race)
+    after = state_at(repository.events, day, before.race)
     change = diff(before, after)
     if output == "json":
         data = {
@@ -339,10 +334,7 @@ def conflicts(events: Path | None, race: str | None, output: str) -> None:
     Example:
       timeline conflicts
     """
-    try:
-        repository = load_repository(_events_dir(events))
-    except TimelineError as exc:
-        raise _fail(exc) from None
+    repository = load_repository(_events_dir(events))
     found = find_conflicts(e for e in repository.events if race is None or e.race == race)
     if output == "json":
         click.echo(json.dumps(conflicts_json(found), indent=2, ensure_ascii=False))
@@ -373,13 +365,10 @@ def validate(events: Path | None, base: str | None, output: str) -> None:
       timeline validate --base origin/main --format github
     """
     events_dir = _events_dir(events)
-    try:
-        check = check_repository(events_dir, today=today(), as_reported=True)
-        problems = [*check.problems]
-        if base is not None:
-            problems = [*append_only_problems(events_dir, base), *problems]
-    except TimelineError as exc:
-        raise _fail(exc) from None
+    check = check_repository(events_dir, today=today(), as_reported=True)
+    problems = [*check.problems]
+    if base is not None:
+        problems = [*append_only_problems(events_dir, base), *problems]
     errors = sum(1 for p in problems if p.severity == "error")
     if output == "json":
         click.echo(json.dumps(problems_to_json(problems, check.files), indent=2))
@@ -522,10 +511,7 @@ def _enum_of(hint: Any) -> type[enum.Enum] | None:
 
 def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[str, Any]) -> None:
     events_dir = _events_dir(options.pop("events"))
-    try:
-        repository = load_repository(events_dir)
-    except TimelineError as exc:
-        raise _fail(exc) from None
+    repository = load_repository(events_dir)
     race = options.pop("race") or _only_race(repository.races)
     interactive = _interactive()
     data: dict[str, Any] = {"type": cls.TYPE, "race": race}
