@@ -44,9 +44,11 @@ from timeline.events import (
     Withdrawal,
 )
 from timeline.fold import (
+    Replayer,
     apply,
     fold,
     races,
+    replay,
     replay_key,
     replay_order,
     state_at,
@@ -81,6 +83,7 @@ __all__ = [
     "Problem",
     "RaceState",
     "ReplayError",
+    "Replayer",
     "Repository",
     "RepositoryNotFoundError",
     "Retraction",
@@ -96,6 +99,7 @@ __all__ = [
     "load_repository",
     "parse_date",
     "races",
+    "replay",
     "replay_key",
     "replay_order",
     "state_at",

@@ -30,7 +30,7 @@ from timeline import yamlio
 from timeline.codec import EventDataError, format_path, structure_event
 from timeline.errors import LoadError, Problem, ReplayError, RepositoryNotFoundError
 from timeline.events import SUPERSEDING, Appointment, Citation, Correction, Event, Retraction
-from timeline.fold import apply, races, replay_order, reported_by, told_at
+from timeline.fold import Replayer, races, replay_order, reported_by, told_at
 from timeline.state import RaceState
 
 _ONE_DAY = datetime.timedelta(days=1)
@@ -337,28 +337,39 @@ def _as_reported_problems(
 def _replay(
     race: str, history: list[Event], files: Mapping[str, EventFile], corrected: dict[str, str]
 ) -> Iterator[Problem]:
-    state = RaceState(race)
+    replayer = Replayer(RaceState(race))
     for event in history:  # told_at gives them in replay order
-        # an event replaced by a correction is reported in the correction's file
-        in_file, prefix = (
-            (corrected[event.id], ("replacement",)) if event.id in corrected else (event.id, ())
-        )
-        event_file = files[in_file]
         try:
-            state = apply(state, event)
+            replayer.apply(event)  # an event that does not fit changes nothing
         except ReplayError as exc:
-            yield Problem(
-                str(event_file.path), *event_file.locate((*prefix, *exc.field)), exc.message
-            )
+            path, position = _where(event, (*exc.field,), files, corrected)
+            yield Problem(path, *position, exc.message)
             continue
-        if isinstance(event, Appointment) and not state.meets_rule(event.candidate):
+        if isinstance(event, Appointment) and not replayer.meets_rule(event.candidate):
+            path, position = _where(event, ("candidate",), files, corrected)
+            rule = replayer.rule.value if replayer.rule else ""
             yield Problem(
-                str(event_file.path),
-                *event_file.locate((*prefix, "candidate")),
-                f"{event.candidate} is appointed, but the {state.rule.value if state.rule else ''}"
+                path,
+                *position,
+                f"{event.candidate} is appointed, but the {rule}"
                 f" rule is not met by the backing recorded on this date",
                 severity="warning",
             )
+
+
+def _where(
+    event: Event,
+    field: tuple[str | int, ...],
+    files: Mapping[str, EventFile],
+    corrected: dict[str, str],
+) -> tuple[str, tuple[int, int]]:
+    """The file and position of ``field`` of ``event``: an event replaced by a correction
+    is reported in the correction's file, under ``replacement``."""
+    if event.id in corrected:
+        event_file = files[corrected[event.id]]
+        return str(event_file.path), event_file.locate(("replacement", *field))
+    event_file = files[event.id]
+    return str(event_file.path), event_file.locate(field)
 
 
 def normalize_quote(text: str) -> str:

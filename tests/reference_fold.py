@@ -1,0 +1,243 @@
+"""The replay as it was first written, kept as the oracle of the fast one.
+
+``timeline.fold`` replays through a mutable, private builder for speed. This
+module is the original, obviously-correct version: every step builds a new
+immutable :class:`RaceState` with ``attrs.evolve``. ``tests/test_fold.py``
+checks that both give equal states and equal errors on generated races. It is
+slow (tens of thousands of events a second) and lives with the tests only.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import attrs
+
+from timeline.errors import ReplayError
+from timeline.events import (
+    Appointment,
+    Candidacy,
+    Condition,
+    Correction,
+    ElectorateChange,
+    Endorsement,
+    Event,
+    Mention,
+    Opening,
+    Retraction,
+    Withdrawal,
+)
+from timeline.fold import replay_order
+from timeline.state import ACTIVE, Backing, Candidate, RaceState, StatedCondition, Status
+
+
+def apply(state: RaceState, event: Event) -> RaceState:
+    """The state after ``event``; raise :class:`ReplayError` if it does not fit."""
+    if event.race != state.race:
+        raise ReplayError(
+            event.id, f"belongs to race {event.race!r}, not {state.race!r}", ("race",)
+        )
+    if not state.opened and not isinstance(event, Opening):
+        raise ReplayError(
+            event.id, f"race {state.race!r} has no opening event dated before this one", ("date",)
+        )
+    new = _apply(event, state)
+    return attrs.evolve(new, applied=state.applied + 1, last_event=event.id)
+
+
+def fold(state: RaceState, events: list[Event]) -> RaceState:
+    """Apply ``events`` to ``state`` in replay order, one new state per event."""
+    return functools.reduce(apply, replay_order(events), state)
+
+
+# --- one function per event type ---------------------------------------------------------
+
+
+@functools.singledispatch
+def _apply(event: Event, state: RaceState) -> RaceState:
+    raise TypeError(f"no replay rule for {type(event).__name__}")  # a programming error
+
+
+@_apply.register
+def _superseding(event: Retraction | Correction, state: RaceState) -> RaceState:
+    return state  # its effect is on which events replay: see supersede()
+
+
+@_apply.register
+def _opening(event: Opening, state: RaceState) -> RaceState:
+    if state.opened:
+        raise ReplayError(event.id, f"race {state.race!r} is already open", ("type",))
+    return attrs.evolve(
+        state,
+        office=event.office,
+        rule=event.rule,
+        electorate=frozenset(event.electorate),
+        incumbent=event.incumbent,
+        vacancy=event.vacancy,
+    )
+
+
+@_apply.register
+def _electorate_change(event: ElectorateChange, state: RaceState) -> RaceState:
+    for index, member in enumerate(event.joined):
+        if member in state.electorate:
+            raise ReplayError(event.id, f"{member} is already in the electorate", ("joined", index))
+    for index, member in enumerate(event.left):
+        if member not in state.electorate:
+            raise ReplayError(event.id, f"{member} is not in the electorate", ("left", index))
+    gone = frozenset(event.left)
+    candidates = tuple(
+        attrs.evolve(
+            c,
+            backers=tuple(b for b in c.backers if b.member not in gone),
+            stated_conditions=tuple(s for s in c.stated_conditions if s.member not in gone),
+        )
+        for c in state.candidates
+    )
+    electorate = (state.electorate | frozenset(event.joined)) - gone
+    return attrs.evolve(state, electorate=electorate, candidates=candidates)
+
+
+@_apply.register
+def _mention(event: Mention, state: RaceState) -> RaceState:
+    if state.candidate(event.candidate) is not None:
+        return state  # a report that names a known candidate again changes nothing
+    candidate = Candidate(
+        event.candidate, event.name, Status.MENTIONED, country=event.country, entered=event.id
+    )
+    return attrs.evolve(state, candidates=(*state.candidates, candidate))
+
+
+@_apply.register
+def _candidacy(event: Candidacy, state: RaceState) -> RaceState:
+    known = state.candidate(event.candidate)
+    if known is not None and known.status in (Status.DECLARED, Status.APPOINTED):
+        raise ReplayError(
+            event.id,
+            f"{event.candidate} is already {known.status.value} (since {known.entered})",
+            ("candidate",),
+        )
+    if event.put_forward_by is not None:
+        _require_member(state, event, event.put_forward_by, ("put_forward_by",))
+    candidate = Candidate(
+        event.candidate,
+        event.name,
+        Status.DECLARED,
+        country=event.country or (known.country if known is not None else None),
+        put_forward_by=event.put_forward_by,
+        backers=known.backers if known is not None else (),
+        stated_conditions=known.stated_conditions if known is not None else (),
+        entered=known.entered if known is not None else event.id,
+    )
+    if known is None:
+        state = attrs.evolve(state, candidates=(*state.candidates, candidate))
+    else:
+        state = _replace(state, candidate)
+    if event.put_forward_by is not None:
+        state = _back(state, event.put_forward_by, event.candidate, (), event.id)
+    return state
+
+
+@_apply.register
+def _condition(event: Condition, state: RaceState) -> RaceState:
+    candidate = _require_candidate(state, event, event.candidate)
+    _require_member(state, event, event.member, ("member",))
+    backing = candidate.backing(event.member)
+    if backing is not None:
+        return _back(state, event.member, event.candidate, event.conditions, event.id)
+    stated = StatedCondition(event.member, event.kind, event.conditions, event.id)
+    updated = attrs.evolve(candidate, stated_conditions=(*candidate.stated_conditions, stated))
+    return _replace(state, updated)
+
+
+@_apply.register
+def _endorsement(event: Endorsement, state: RaceState) -> RaceState:
+    _require_candidate(state, event, event.candidate)
+    for index, member in enumerate(event.members):
+        _require_member(state, event, member, ("members", index))
+    for member in event.members:
+        state = _back(state, member, event.candidate, event.conditions, event.id)
+    return state
+
+
+@_apply.register
+def _withdrawal(event: Withdrawal, state: RaceState) -> RaceState:
+    candidate = _require_candidate(state, event, event.candidate)
+    if candidate.status is Status.APPOINTED:
+        raise ReplayError(event.id, f"{event.candidate} has already been appointed", ("candidate",))
+    updated = attrs.evolve(candidate, status=Status.WITHDRAWN)
+    return _replace(state, updated)
+
+
+@_apply.register
+def _appointment(event: Appointment, state: RaceState) -> RaceState:
+    if state.appointed is not None:
+        raise ReplayError(event.id, f"{state.appointed} was already appointed", ("candidate",))
+    candidate = _require_candidate(state, event, event.candidate)
+    updated = attrs.evolve(candidate, status=Status.APPOINTED)
+    return attrs.evolve(
+        _replace(state, updated), appointed=event.candidate, takes_office=event.takes_office
+    )
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _require_member(
+    state: RaceState, event: Event, member: str, field: tuple[str | int, ...]
+) -> None:
+    if member not in state.electorate:
+        raise ReplayError(
+            event.id, f"{member} is not in the electorate of {state.race} at this date", field
+        )
+
+
+def _require_candidate(state: RaceState, event: Event, candidate_id: str) -> Candidate:
+    candidate = state.candidate(candidate_id)
+    if candidate is None:
+        raise ReplayError(
+            event.id,
+            f"unknown candidate {candidate_id!r}: no candidacy or mention of it counts by"
+            f" {event.date.latest} (an event counts from its latest possible day)",
+            ("candidate",),
+        )
+    if candidate.status not in ACTIVE:
+        raise ReplayError(event.id, f"{candidate_id} has withdrawn from the race", ("candidate",))
+    return candidate
+
+
+def _replace(state: RaceState, candidate: Candidate) -> RaceState:
+    candidates = tuple(candidate if c.id == candidate.id else c for c in state.candidates)
+    return attrs.evolve(state, candidates=candidates)
+
+
+def _back(
+    state: RaceState, member: str, candidate_id: str, conditions: tuple[str, ...], event_id: str
+) -> RaceState:
+    """``member`` backs ``candidate_id``: it stops backing anyone else (one backing per
+    member), conditions it stated on this candidate carry over, new ones are added."""
+    candidates = []
+    for candidate in state.candidates:
+        if candidate.id != candidate_id:
+            if candidate.backing(member) is not None:  # support moves to the new candidate
+                backers = tuple(b for b in candidate.backers if b.member != member)
+                candidate = attrs.evolve(candidate, backers=backers)
+            candidates.append(candidate)
+            continue
+        previous = candidate.backing(member) or Backing(member, since=event_id)
+        carried = [
+            c for s in candidate.stated_conditions if s.member == member for c in s.conditions
+        ]
+        merged = tuple(dict.fromkeys((*previous.conditions, *carried, *conditions)))
+        backing = Backing(member, merged, previous.since)
+        others = [b for b in candidate.backers if b.member != member]
+        candidates.append(
+            attrs.evolve(
+                candidate,
+                backers=tuple(sorted((*others, backing), key=lambda b: b.member)),
+                stated_conditions=tuple(
+                    s for s in candidate.stated_conditions if s.member != member
+                ),
+            )
+        )
+    return attrs.evolve(state, candidates=tuple(candidates))

@@ -1,0 +1,64 @@
+"""The fast replay against the oracle: the first, evolve-per-step version of the fold.
+
+``timeline.fold`` applies events to a private mutable working copy for speed;
+``reference_fold`` rebuilds an immutable state at every step and is easy to
+check by eye. On freely drawn races, valid or not, both must agree at every
+step: the same state, or the same error (event, message and field).
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from timeline import Event, RaceState, Replayer, ReplayError, fold, replay_order
+
+import reference_fold
+from strategies import RACE, races, raw_race
+
+
+def _outcome(error: ReplayError) -> tuple[str, str, tuple[str | int, ...]]:
+    return error.event_id, error.message, error.field
+
+
+@given(raw_race())
+def test_every_step_matches_the_oracle_valid_or_not(events: list[Event]) -> None:
+    """Step by step, skipping what does not fit, both replays agree on everything.
+
+    An event that does not fit must leave the working copy as it was (the
+    oracle's state is simply not replaced), or a later step would differ.
+    """
+    expected = RaceState(RACE)
+    replayer = Replayer(RaceState(RACE))
+    for event in replay_order(events):
+        try:
+            expected = reference_fold.apply(expected, event)
+            wanted = None
+        except ReplayError as exc:
+            wanted = _outcome(exc)
+        try:
+            replayer.apply(event)
+            got = None
+        except ReplayError as exc:
+            got = _outcome(exc)
+        assert wanted == got
+        assert expected == replayer.state()
+
+
+@given(races())
+def test_fold_matches_the_oracle(events: list[Event]) -> None:
+    """Folding a whole valid race at once (no state frozen in between) agrees too."""
+    assert reference_fold.fold(RaceState(RACE), events) == fold(RaceState(RACE), events)
+
+
+@given(raw_race())
+def test_a_failing_fold_fails_as_the_oracle_does(events: list[Event]) -> None:
+    """Without skipping, both stop at the same event with the same error."""
+    try:
+        expected: object = reference_fold.fold(RaceState(RACE), events)
+    except ReplayError as exc:
+        expected = _outcome(exc)
+    try:
+        got: object = fold(RaceState(RACE), events)
+    except ReplayError as exc:
+        got = _outcome(exc)
+    assert expected == got
