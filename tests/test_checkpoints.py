@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 from hypothesis import event, given
@@ -31,8 +32,10 @@ def superseded_races(draw: st.DrawFn) -> list[Event]:
     targets = draw(st.lists(st.sampled_from(events), max_size=3, unique_by=lambda e: e.id))
     for index, target in enumerate(targets):
         day = parse_date(draw(query_days).isoformat())
-        envelope = {"id": f"change-{index}", "race": RACE, "date": day, "summary": "s",
-                    "sources": target.sources}  # fmt: skip
+        envelope: dict[str, Any] = {
+            "id": f"change-{index}", "race": RACE, "date": day, "summary": "s",
+            "sources": target.sources,
+        }  # fmt: skip
         if draw(st.booleans()):
             extra.append(Retraction(**envelope, retracts=target.id, reason="wrong"))
         else:

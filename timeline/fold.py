@@ -316,13 +316,14 @@ class Replayer:
                     raise ReplayError(
                         event.id, f"belongs to race {event.race!r}, not {race!r}", ("race",)
                     )
-                if self.rule is None and not isinstance(event, Opening):
+                rule = rules.get(type(event)) or _rule_for(type(event))
+                if rule is not _opening and self.rule is None:
                     raise ReplayError(
                         event.id,
                         f"race {race!r} has no opening event dated before this one",
                         ("date",),
                     )
-                (rules.get(type(event)) or _rule_for(type(event)))(self, event)
+                rule(self, event)
                 applied += 1
                 last = event.id
         finally:  # the events before one that does not fit are applied
@@ -478,14 +479,30 @@ def _condition(r: Replayer, event: Condition) -> None:
 
 def _endorsement(r: Replayer, event: Endorsement) -> None:
     candidate = r._candidates.get(event.candidate)
-    if candidate is None or candidate.status not in ACTIVE:
+    if candidate is None or candidate.status is Status.WITHDRAWN:  # not ACTIVE, and faster
         candidate = r._require_candidate(event, event.candidate)  # raises
     members = event.members
     if not r._electorate.issuperset(members):
         for index, member in enumerate(members):
             r._require_member(event, member, ("members", index))
+    conditions = event.conditions
+    if conditions or candidate.stated:
+        for member in members:
+            r._back(member, candidate, conditions, event.id)
+        return
+    # The common case, inlined from _back: plain support, nothing to merge. A member
+    # that backs someone else moves; one that backs this candidate stays as it was.
+    backing_of, candidate_id = r._backing_of, candidate.id
     for member in members:
-        r._back(member, candidate, event.conditions, event.id)
+        current = backing_of.get(member)
+        if current != candidate_id:
+            if current is not None:
+                other = r._candidates[current]
+                del other.backers[member]
+                other.frozen = None
+            backing_of[member] = candidate_id
+            candidate.backers[member] = ((), event.id)
+            candidate.frozen = None
 
 
 def _withdrawal(r: Replayer, event: Withdrawal) -> None:
