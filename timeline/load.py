@@ -18,7 +18,10 @@ reported, and a real appointment must still be recordable).
 
 from __future__ import annotations
 
+import collections
 import datetime
+import functools
+import multiprocessing
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -45,14 +48,30 @@ _SPACE = re.compile(r"\s+")
 
 @attrs.frozen
 class EventFile:
-    """Where an event came from: its file and the position of each field in it."""
+    """Where an event came from.
+
+    Loading keeps no positions (100,000 events would carry over a million of
+    them); :meth:`locate` parses the file again, which only a problem needs.
+    """
 
     path: Path
-    document: yamlio.Document
 
     def locate(self, field: tuple[str | int, ...]) -> tuple[int, int]:
         """Line and column of ``field`` (or its nearest ancestor) in the file."""
-        return self.document.locate(field)
+        try:
+            text = self.path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return 1, 1
+        return _located(text).locate(field)
+
+
+@functools.lru_cache(maxsize=64)
+def _located(text: str) -> yamlio.Document:
+    """The positions in an event file's text (cached by text: several problems, one parse)."""
+    try:
+        return yamlio.parse(text)
+    except yamlio.YamlProblem:  # the file changed since it loaded; point at its start
+        return yamlio.Document(None, {(): (1, 1)})
 
 
 @attrs.frozen
@@ -110,13 +129,18 @@ def load_repository(events_dir: Path) -> Repository:
 
 
 def check_repository(
-    events_dir: Path, *, today: datetime.date | None = None, as_reported: bool = False
+    events_dir: Path,
+    *,
+    today: datetime.date | None = None,
+    as_reported: bool = False,
+    workers: int | None = None,
 ) -> Check:
     """Check every event file under ``events_dir`` and report all problems found.
 
     With ``today``, an event dated entirely after it is an error too. With
     ``as_reported``, the race as known on each day a source appeared is
     replayed too (what ``--known-on`` shows must make sense on every day).
+    ``workers`` sets how many processes read files (default: see :func:`_read`).
     """
     root = events_dir.parent
     if not events_dir.is_dir():
@@ -125,22 +149,20 @@ def check_repository(
     problems: list[Problem] = []
     events: list[Event] = []
     files: dict[str, EventFile] = {}
-    seeds = _SeedCache(root)
     paths = list(_event_paths(events_dir))
-    for path in paths:
-        loaded = _load_file(path, seeds, problems, today)
+    for path, loaded, found in _read(paths, root, today, workers):
+        problems.extend(found)
         if loaded is None:
             continue
-        event, event_file = loaded
-        if event.id in files:
-            line, column = event_file.locate(("id",))
-            other = files[event.id].path
+        if loaded.id in files:
+            line, column = EventFile(path).locate(("id",))
+            other = files[loaded.id].path
             problems.append(
-                Problem(str(path), line, column, f"id {event.id!r} is also used by {other}")
+                Problem(str(path), line, column, f"id {loaded.id!r} is also used by {other}")
             )
             continue
-        events.append(event)
-        files[event.id] = event_file
+        events.append(loaded)
+        files[loaded.id] = EventFile(path)
     problems.extend(_publication_problems(events, files))
     if not problems:
         problems.extend(_supersession_problems(events, files))
@@ -149,6 +171,54 @@ def check_repository(
     if not problems and as_reported:
         problems.extend(_as_reported_problems(events, files))
     return Check(Repository(root, tuple(events), files), tuple(problems), len(paths))
+
+
+#: Below this many files, reading in one process beats starting others.
+PARALLEL_FROM = 2000
+_CHUNK = 250
+
+_Read = tuple[Path, Event | None, list[Problem]]
+
+
+def _read(
+    paths: list[Path], root: Path, today: datetime.date | None, workers: int | None
+) -> Iterator[_Read]:
+    """Each file read, parsed and checked on its own, in the order of ``paths``.
+
+    Parsing YAML is most of the cost of a cold load, and files are independent:
+    from :data:`PARALLEL_FROM` files on, worker processes (one per usable core
+    unless ``workers`` says otherwise) read chunks of them.
+    """
+    if workers is None:
+        workers = _cores() if len(paths) >= PARALLEL_FROM else 1
+    if workers <= 1:
+        yield from _read_chunk(paths, root, today)
+        return
+    chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with context.Pool(workers) as pool:
+        jobs = [(chunk, root, today) for chunk in chunks]
+        for results in pool.imap(_read_job, jobs):
+            yield from results
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _read_job(job: tuple[list[Path], Path, datetime.date | None]) -> list[_Read]:
+    return list(_read_chunk(*job))
+
+
+def _read_chunk(paths: list[Path], root: Path, today: datetime.date | None) -> Iterator[_Read]:
+    seeds = _SeedCache(root)
+    for path in paths:
+        problems: list[Problem] = []
+        yield path, _load_file(path, seeds, problems, today), problems
 
 
 def _event_paths(events_dir: Path) -> Iterator[Path]:
@@ -161,45 +231,48 @@ def _event_paths(events_dir: Path) -> Iterator[Path]:
 
 def _load_file(
     path: Path, seeds: _SeedCache, problems: list[Problem], today: datetime.date | None
-) -> tuple[Event, EventFile] | None:
-    def problem(line: int, column: int, message: str) -> None:
-        problems.append(Problem(str(path), line, column, message))
+) -> Event | None:
+    located: yamlio.Document | None = None
+
+    def problem(field: tuple[str | int, ...], message: str) -> None:
+        nonlocal located
+        if located is None:
+            located = _located(text)
+        problems.append(Problem(str(path), *located.locate(field), message))
 
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problem(1, 1, f"cannot be read: {exc.strerror}")
+        problems.append(Problem(str(path), 1, 1, f"cannot be read: {exc.strerror}"))
         return None
     if len(raw) > MAX_FILE_BYTES:
-        problem(1, 1, f"is {len(raw)} bytes; event files are limited to {MAX_FILE_BYTES}")
+        message = f"is {len(raw)} bytes; event files are limited to {MAX_FILE_BYTES}"
+        problems.append(Problem(str(path), 1, 1, message))
         return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problem(line, 1, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})")
+        message = f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        problems.append(Problem(str(path), line, 1, message))
         return None
     try:
-        document = yamlio.parse(text)
+        data = yamlio.load(text)
     except yamlio.YamlProblem as exc:
-        problem(exc.line, exc.column, exc.message)
+        problems.append(Problem(str(path), exc.line, exc.column, exc.message))
         return None
     try:
-        event = structure_event(document.data)
+        event = structure_event(data)
     except EventDataError as exc:
         for field, message in exc.problems:
-            problem(*document.locate(field), _describe(field, message))
+            problem(field, _describe(field, message))
         return None
-    event_file = EventFile(path, document)
     before = len(problems)
     if event.id != path.stem:
-        problem(
-            *document.locate(("id",)),
-            f"id {event.id!r} must equal the file name stem {path.stem!r}",
-        )
+        problem(("id",), f"id {event.id!r} must equal the file name stem {path.stem!r}")
     if event.reported is None:
         problem(
-            *document.locate(("sources",)),
+            ("sources",),
             "sources: no source says when it was published; give `published:` (a date)"
             " on at least one, so that --known-on knows when the event was reported",
         )
@@ -208,17 +281,16 @@ def _load_file(
         if today is not None and fact.date.earliest is not None and fact.date.earliest > today:
             where = (*prefix, "date")
             problem(
-                *document.locate(where),
-                f"{format_path(where)}: {fact.date.text} is in the future (today is {today})",
+                where, f"{format_path(where)}: {fact.date.text} is in the future (today is {today})"
             )
         for kind, citations in (("sources", fact.sources), ("dissent", fact.dissent)):
             for index, citation in enumerate(citations):
                 for key, message in seeds.check(citation):
                     where = (*prefix, kind, index, key)
-                    problem(*document.locate(where), f"{format_path(where)}: {message}")
+                    problem(where, f"{format_path(where)}: {message}")
     if len(problems) > before:
         return None
-    return event, event_file
+    return event
 
 
 def _describe(field: tuple[str | int, ...], message: str) -> str:
@@ -247,14 +319,16 @@ def _publication_problems(
                             (citation.published.text, event, where)
                         )
     for document, uses in cited.items():
-        dates = [date for date, _, _ in uses]
-        usual = max(dates, key=lambda date: (dates.count(date), -dates.index(date)))
+        counts = collections.Counter(date for date, _, _ in uses)
+        if len(counts) == 1:
+            continue
+        usual, times = counts.most_common(1)[0]  # ties: the date cited first
         for date, event, where in uses:
             if date != usual:
                 yield Problem(
                     str(files[event.id].path),
                     *files[event.id].locate(where),
-                    f"{format_path(where)}: {date}, but {dates.count(usual)} other citations"
+                    f"{format_path(where)}: {date}, but {times} other citations"
                     f" date {document} {usual}; a document has one publication date",
                 )
 
@@ -293,12 +367,12 @@ def _replay_problems(events: Sequence[Event], files: Mapping[str, EventFile]) ->
     ``state_at`` query replays a prefix of one of these runs.
     """
     seen: set[Problem] = set()
-    for race in races(events):
-        changes = [e for e in events if e.race == race and isinstance(e, Retraction | Correction)]
+    for race, mine in _by_race(events).items():
+        changes = [e for e in mine if isinstance(e, Retraction | Correction)]
         # the last day of each version: the day before each change counts, and the end of time
         last_days = sorted({c.date.latest - _ONE_DAY for c in changes if c.date.latest > _FIRST})
         for last in [*last_days, datetime.date.max]:
-            history = told_at(events, last, race)
+            history = told_at(mine, last, race)
             corrected = {
                 c.corrects: c.id
                 for c in changes
@@ -319,19 +393,24 @@ def _as_reported_problems(
     report of the candidacy) would make ``--known-on`` fail on those days.
     """
     seen: set[tuple[str, str]] = set()
-    for race in races(events):
-        days = sorted({e.reported for e in events if e.race == race and e.reported is not None})
+    for race, mine in _by_race(events).items():
+        days = sorted({e.reported for e in mine if e.reported is not None})
         for day in days:
-            history = told_at(events, datetime.date.max, race, known_on=day)
+            history = told_at(mine, datetime.date.max, race, known_on=day)
             corrected = {
-                e.corrects: e.id
-                for e in reported_by(events, day)
-                if isinstance(e, Correction) and e.race == race
+                e.corrects: e.id for e in reported_by(mine, day) if isinstance(e, Correction)
             }
             for problem in _replay(race, history, files, corrected):
                 if problem.severity == "error" and (problem.path, problem.message) not in seen:
                     seen.add((problem.path, problem.message))
                     yield attrs.evolve(problem, message=f"as reported by {day}: {problem.message}")
+
+
+def _by_race(events: Sequence[Event]) -> dict[str, list[Event]]:
+    grouped: dict[str, list[Event]] = {}
+    for event in events:
+        grouped.setdefault(event.race, []).append(event)
+    return dict(sorted(grouped.items()))
 
 
 def _replay(

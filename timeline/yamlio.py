@@ -28,14 +28,24 @@ KeyPath = tuple[str | int, ...]
 _NO_ALIASES = "anchors and aliases are not allowed in event files"
 
 
+#: The plain scalars YAML reads as null (the core schema's null regexp, as a set).
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
 class _EventLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]  # chosen at import time
     """A safe loader that resolves plain scalars to text or null only."""
 
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
+        """The tag of an untagged node: null for a plain null, text for any other scalar.
 
-_EventLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag == _NULL]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+        PyYAML's resolver tries a regexp per implicit type for every scalar; with
+        null the only implicit type, a set look-up says the same thing ten times
+        faster (tests/test_yamlio.py checks they agree). Explicit tags never come
+        here: the composer keeps them, and :func:`parse` refuses them.
+        """
+        if kind is yaml.ScalarNode:
+            return _NULL if implicit[0] and value in NULLS else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 @attrs.frozen
@@ -62,11 +72,63 @@ class Document:
 
 
 def parse(text: str) -> Document:
-    """Parse one YAML document; raise :class:`YamlProblem` if it is not acceptable."""
+    """Parse one YAML document, locating every key and item; raise :class:`YamlProblem`
+    if it is not acceptable."""
+    node = _compose(text)
+    positions: dict[KeyPath, tuple[int, int]] = {(): (1, 1)}
+    data = _build(node, (), positions, set())
+    return Document(data, positions)
+
+
+def load(text: str) -> Any:
+    """The data of one YAML document, as :func:`parse` gives it, without positions.
+
+    Loading a repository needs positions only to report a problem, which is
+    rare: this builds the data alone (a third faster), and anything it would
+    refuse is parsed again by :func:`parse` for the located message.
+    """
+    node = _compose(text)
+    try:
+        return _data(node, set())
+    except _Refused:
+        return parse(text).data  # raises the located YamlProblem
+
+
+class _Refused(Exception):
+    """Something :func:`_build` refuses with a located message."""
+
+
+def _data(node: yaml.Node, seen: set[int]) -> Any:
+    """:func:`_build` without positions; raise :class:`_Refused` where it would refuse."""
+    if id(node) in seen:
+        raise _Refused  # an alias
+    seen.add(id(node))
+    kind, tag = type(node), node.tag
+    if kind is yaml.ScalarNode:
+        if tag == _STR:
+            return node.value
+        if tag == _NULL:
+            return None
+    elif kind is yaml.MappingNode and tag == _MAP:
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.tag != _STR:
+                raise _Refused
+            key = key_node.value
+            if key in mapping:
+                raise _Refused
+            mapping[key] = _data(value_node, seen)
+        return mapping
+    elif kind is yaml.SequenceNode and tag == _SEQ:
+        return [_data(item, seen) for item in node.value]
+    raise _Refused
+
+
+def _compose(text: str) -> yaml.Node:
     try:
         loader = _EventLoader(text)  # the pure-Python reader checks characters here
         try:
-            node = loader.get_single_node()
+            node: yaml.Node | None = loader.get_single_node()
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -80,9 +142,7 @@ def parse(text: str) -> Document:
         raise YamlProblem(1, 1, f"malformed YAML: {exc}") from None
     if node is None:
         raise YamlProblem(1, 1, "the file is empty; an event file is a mapping of fields")
-    positions: dict[KeyPath, tuple[int, int]] = {(): (1, 1)}
-    data = _build(node, (), positions, set())
-    return Document(data, positions)
+    return node
 
 
 def _malformed(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
