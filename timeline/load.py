@@ -21,10 +21,11 @@ from __future__ import annotations
 import collections
 import datetime
 import functools
+import hashlib
 import multiprocessing
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -33,7 +34,8 @@ from timeline import yamlio
 from timeline.codec import EventDataError, format_path, structure_event
 from timeline.errors import LoadError, Problem, ReplayError, RepositoryNotFoundError
 from timeline.events import SUPERSEDING, Appointment, Citation, Correction, Event, Retraction
-from timeline.fold import Replayer, races, replay_order, reported_by, told_at
+from timeline.fold import Replayer, replay_order, reported_by, told_at
+from timeline.fold import races as race_ids
 from timeline.state import RaceState
 
 _ONE_DAY = datetime.timedelta(days=1)
@@ -76,16 +78,20 @@ def _located(text: str) -> yamlio.Document:
 
 @attrs.frozen
 class Repository:
-    """The loaded events of a repository, with the file each came from."""
+    """The loaded events of a repository, with the file each came from.
+
+    A repository loaded for one race (``load_repository(..., race=R)``) holds
+    that race's events only; ``races`` still names every race it has.
+    """
 
     root: Path
     events: tuple[Event, ...]
     files: Mapping[str, EventFile]
+    races: tuple[str, ...] = attrs.field()
 
-    @property
-    def races(self) -> tuple[str, ...]:
-        """The race ids in this repository."""
-        return races(self.events)
+    @races.default
+    def _all_races(self) -> tuple[str, ...]:
+        return race_ids(self.events)
 
 
 def find_repository(start: Path | None = None) -> Path:
@@ -146,43 +152,70 @@ def check_repository(
     if not events_dir.is_dir():
         problem = Problem(str(events_dir), 1, 1, "is not a directory")
         return Check(Repository(root, (), {}), (problem,), 0)
+    paths = list(_event_paths(events_dir))
+    return check_read(root, read_files(paths, root, today, workers), as_reported=as_reported)
+
+
+@attrs.frozen
+class FileRead:
+    """One event file as read: its event (None if it has problems), its problems, and
+    what it looked like on disk (``os.stat`` before reading, a digest of the bytes)."""
+
+    path: Path
+    event: Event | None
+    problems: tuple[Problem, ...]
+    stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+    digest: bytes
+
+
+def check_read(
+    root: Path,
+    reads: Iterable[FileRead],
+    *,
+    as_reported: bool = False,
+    replay: Collection[str] | None = None,
+) -> Check:
+    """The checks across files, on files already read one by one.
+
+    ``replay`` limits the replay checks to those races (the cache knows which
+    races an edit touched); the checks that span races always run.
+    """
     problems: list[Problem] = []
     events: list[Event] = []
     files: dict[str, EventFile] = {}
-    paths = list(_event_paths(events_dir))
-    for path, loaded, found in _read(paths, root, today, workers):
-        problems.extend(found)
-        if loaded is None:
+    count = 0
+    for read in reads:
+        count += 1
+        problems.extend(read.problems)
+        event = read.event
+        if event is None:
             continue
-        if loaded.id in files:
-            line, column = EventFile(path).locate(("id",))
-            other = files[loaded.id].path
-            problems.append(
-                Problem(str(path), line, column, f"id {loaded.id!r} is also used by {other}")
-            )
+        if event.id in files:
+            line, column = EventFile(read.path).locate(("id",))
+            other = files[event.id].path
+            message = f"id {event.id!r} is also used by {other}"
+            problems.append(Problem(str(read.path), line, column, message))
             continue
-        events.append(loaded)
-        files[loaded.id] = EventFile(path)
+        events.append(event)
+        files[event.id] = EventFile(read.path)
     problems.extend(_publication_problems(events, files))
     if not problems:
         problems.extend(_supersession_problems(events, files))
     if not problems:
-        problems.extend(_replay_problems(events, files))
+        problems.extend(_replay_problems(events, files, replay))
     if not problems and as_reported:
         problems.extend(_as_reported_problems(events, files))
-    return Check(Repository(root, tuple(events), files), tuple(problems), len(paths))
+    return Check(Repository(root, tuple(events), files), tuple(problems), count)
 
 
 #: Below this many files, reading in one process beats starting others.
 PARALLEL_FROM = 2000
 _CHUNK = 250
 
-_Read = tuple[Path, Event | None, list[Problem]]
 
-
-def _read(
-    paths: list[Path], root: Path, today: datetime.date | None, workers: int | None
-) -> Iterator[_Read]:
+def read_files(
+    paths: list[Path], root: Path, today: datetime.date | None = None, workers: int | None = None
+) -> Iterator[FileRead]:
     """Each file read, parsed and checked on its own, in the order of ``paths``.
 
     Parsing YAML is most of the cost of a cold load, and files are independent:
@@ -191,16 +224,14 @@ def _read(
     """
     if workers is None:
         workers = _cores() if len(paths) >= PARALLEL_FROM else 1
-    if workers <= 1:
+    if workers <= 1 or len(paths) <= _CHUNK:
         yield from _read_chunk(paths, root, today)
         return
     chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    with context.Pool(workers) as pool:
-        jobs = [(chunk, root, today) for chunk in chunks]
-        for results in pool.imap(_read_job, jobs):
-            yield from results
+    with multiprocessing.get_context(method).Pool(workers) as pool:
+        for reads in pool.imap(_read_job, [(chunk, root, today) for chunk in chunks]):
+            yield from reads
 
 
 def _cores() -> int:
@@ -210,15 +241,32 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _read_job(job: tuple[list[Path], Path, datetime.date | None]) -> list[_Read]:
+def _read_job(job: tuple[list[Path], Path, datetime.date | None]) -> list[FileRead]:
     return list(_read_chunk(*job))
 
 
-def _read_chunk(paths: list[Path], root: Path, today: datetime.date | None) -> Iterator[_Read]:
-    seeds = _SeedCache(root)
+def _read_chunk(paths: list[Path], root: Path, today: datetime.date | None) -> Iterator[FileRead]:
+    seeds = SeedCache(root)
     for path in paths:
-        problems: list[Problem] = []
-        yield path, _load_file(path, seeds, problems, today), problems
+        yield _read_file(path, seeds, today)
+
+
+def digest(data: bytes) -> bytes:
+    """The digest that identifies a file's content (BLAKE2b, 128 bits)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _read_file(path: Path, seeds: SeedCache, today: datetime.date | None) -> FileRead:
+    problems: list[Problem] = []
+    try:
+        info = path.stat()  # before reading: a change after this shows as a new stat
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(str(path), 1, 1, f"cannot be read: {exc.strerror}"))
+        return FileRead(path, None, tuple(problems), (0, 0, 0, 0), b"")
+    stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    event = _load_file(path, raw, seeds, problems, today)
+    return FileRead(path, event, tuple(problems), stat, digest(raw))
 
 
 def _event_paths(events_dir: Path) -> Iterator[Path]:
@@ -230,7 +278,11 @@ def _event_paths(events_dir: Path) -> Iterator[Path]:
 
 
 def _load_file(
-    path: Path, seeds: _SeedCache, problems: list[Problem], today: datetime.date | None
+    path: Path,
+    raw: bytes,
+    seeds: SeedCache,
+    problems: list[Problem],
+    today: datetime.date | None,
 ) -> Event | None:
     located: yamlio.Document | None = None
 
@@ -240,11 +292,6 @@ def _load_file(
             located = _located(text)
         problems.append(Problem(str(path), *located.locate(field), message))
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(str(path), 1, 1, f"cannot be read: {exc.strerror}"))
-        return None
     if len(raw) > MAX_FILE_BYTES:
         message = f"is {len(raw)} bytes; event files are limited to {MAX_FILE_BYTES}"
         problems.append(Problem(str(path), 1, 1, message))
@@ -283,14 +330,22 @@ def _load_file(
             problem(
                 where, f"{format_path(where)}: {fact.date.text} is in the future (today is {today})"
             )
+    for where, message in quote_problems(event, seeds):
+        problem(where, message)
+    if len(problems) > before:
+        return None
+    return event
+
+
+def quote_problems(event: Event, seeds: SeedCache) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(field, message) for each citation of ``event`` that its seed document does not back."""
+    prefix: tuple[str | int, ...]
+    for prefix, fact in _facts_in(event):
         for kind, citations in (("sources", fact.sources), ("dissent", fact.dissent)):
             for index, citation in enumerate(citations):
                 for key, message in seeds.check(citation):
                     where = (*prefix, kind, index, key)
-                    problem(where, f"{format_path(where)}: {message}")
-    if len(problems) > before:
-        return None
-    return event
+                    yield where, f"{format_path(where)}: {message}"
 
 
 def _describe(field: tuple[str | int, ...], message: str) -> str:
@@ -358,7 +413,9 @@ def _supersession_problems(
         yield Problem(str(where.path), *where.locate(field), message)
 
 
-def _replay_problems(events: Sequence[Event], files: Mapping[str, EventFile]) -> Iterator[Problem]:
+def _replay_problems(
+    events: Sequence[Event], files: Mapping[str, EventFile], only: Collection[str] | None
+) -> Iterator[Problem]:
     """Replay every version of every race's history; report what does not fit.
 
     A race's history changes on the day each retraction or correction counts:
@@ -368,6 +425,8 @@ def _replay_problems(events: Sequence[Event], files: Mapping[str, EventFile]) ->
     """
     seen: set[Problem] = set()
     for race, mine in _by_race(events).items():
+        if only is not None and race not in only:
+            continue
         changes = [e for e in mine if isinstance(e, Retraction | Correction)]
         # the last day of each version: the day before each change counts, and the end of time
         last_days = sorted({c.date.latest - _ONE_DAY for c in changes if c.date.latest > _FIRST})
@@ -456,7 +515,7 @@ def normalize_quote(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
 
 
-class _SeedCache:
+class SeedCache:
     """Seed documents, read once each, normalized for quote look-up."""
 
     def __init__(self, root: Path) -> None:
