@@ -35,3 +35,10 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never depend on the real clock."""
     monkeypatch.setenv("TIMELINE_TODAY", "2026-01-01")
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test has a cache of its own: commands run through it (so every CLI test also
+    checks that the cache changes nothing), and no test touches the user's cache."""
+    monkeypatch.setenv("TIMELINE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -23,7 +23,9 @@ DOCS = ROOT / "docs"
 
 def _commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> list[list[str]]:
     found = [list(prefix)]
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):  # commands load lazily: ask, don't look
+        command = group.get_command(context, name)
         if isinstance(command, click.Group):
             found += _commands(command, (*prefix, name))
         else:

@@ -115,7 +115,7 @@ def test_a_correction_starts_from_the_corrected_event(repo: Path) -> None:
 def test_at_a_terminal_missing_values_are_asked_for(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("timeline.cli._interactive", lambda: True)
+    monkeypatch.setattr("timeline.cli.new._interactive", lambda: True)
     answers = "2024-06-18\nHungary's backing, asked for\nHU\nmark-rutte\n"
     result = new(
         "endorsement",

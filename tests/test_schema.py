@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from hypothesis import given
 
 from timeline import Event, unstructure_event, yamlio
-from timeline.cli import SCHEMA_FILE, main
+from timeline.cli import main
+from timeline.cli.new import SCHEMA_FILE
 from timeline.schema import event_schema
 
 from strategies import event_values

@@ -13,7 +13,8 @@ Events and states are immutable attrs values; :func:`fold` and :func:`apply`
 are pure. Loading (:func:`load_repository`) is the only part that reads files.
 """
 
-from timeline.codec import EventDataError, structure_event, unstructure_event
+from typing import TYPE_CHECKING, Any
+
 from timeline.dates import Date, parse_date
 from timeline.errors import (
     DateError,
@@ -55,8 +56,39 @@ from timeline.fold import (
     supersede,
     told_at,
 )
-from timeline.load import Repository, find_repository, load_repository
 from timeline.state import RULES, Backing, Candidate, RaceState, StatedCondition, Status
+
+# The shell's names (reading YAML, cattrs, files) are imported on first use (PEP 562):
+# a warm `timeline state` needs none of them, and they cost more than the command.
+if TYPE_CHECKING:
+    from timeline.codec import EventDataError, structure_event, unstructure_event
+    from timeline.load import load_repository
+    from timeline.repository import Repository, find_repository
+
+_LAZY = {
+    "EventDataError": "timeline.codec",
+    "Repository": "timeline.repository",
+    "find_repository": "timeline.repository",
+    "load_repository": "timeline.load",
+    "structure_event": "timeline.codec",
+    "unstructure_event": "timeline.codec",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'timeline' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "EVENT_TYPES",

@@ -92,7 +92,11 @@ def races(events: Iterable[Event]) -> tuple[str, ...]:
 
 def choose_race(events: Sequence[Event], race: str | None) -> str:
     """``race`` if events of it exist; the only race when ``race`` is None."""
-    known = races(events)
+    return pick_race(races(events), race)
+
+
+def pick_race(known: Sequence[str], race: str | None) -> str:
+    """``race`` if it is one of the ``known`` race ids; the only one when ``race`` is None."""
     if race is not None:
         if race not in known:
             raise UnknownRaceError(f"no race {race!r}; known: {', '.join(known) or 'none'}")
@@ -110,7 +114,7 @@ def fold(state: RaceState, events: Iterable[Event]) -> RaceState:
 
 def replay(state: RaceState, ordered: Iterable[Event]) -> RaceState:
     """Apply ``ordered`` to ``state`` as given: the caller has put them in replay order
-    (a loaded repository keeps each race's events that way, so no query sorts again)."""
+    (as :func:`told_at` and the checkpoint index do), so nothing sorts them again."""
     return Replayer(state).run(ordered).state()
 
 

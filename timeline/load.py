@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import collections
 import datetime
-import functools
-import hashlib
 import multiprocessing
 import os
 import re
@@ -32,10 +30,18 @@ import attrs
 
 from timeline import yamlio
 from timeline.codec import EventDataError, format_path, structure_event
-from timeline.errors import LoadError, Problem, ReplayError, RepositoryNotFoundError
+from timeline.errors import LoadError, Problem, ReplayError
 from timeline.events import SUPERSEDING, Appointment, Citation, Correction, Event, Retraction
 from timeline.fold import Replayer, replay_order, reported_by, told_at
-from timeline.fold import races as race_ids
+from timeline.repository import (
+    Check,
+    EventFile,
+    FileRead,
+    Repository,
+    digest,
+    event_entries,
+    located,
+)
 from timeline.state import RaceState
 
 _ONE_DAY = datetime.timedelta(days=1)
@@ -46,80 +52,6 @@ MAX_FILE_BYTES = 256 * 1024
 
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _SPACE = re.compile(r"\s+")
-
-
-@attrs.frozen
-class EventFile:
-    """Where an event came from.
-
-    Loading keeps no positions (100,000 events would carry over a million of
-    them); :meth:`locate` parses the file again, which only a problem needs.
-    """
-
-    path: Path
-
-    def locate(self, field: tuple[str | int, ...]) -> tuple[int, int]:
-        """Line and column of ``field`` (or its nearest ancestor) in the file."""
-        try:
-            text = self.path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            return 1, 1
-        return _located(text).locate(field)
-
-
-@functools.lru_cache(maxsize=64)
-def _located(text: str) -> yamlio.Document:
-    """The positions in an event file's text (cached by text: several problems, one parse)."""
-    try:
-        return yamlio.parse(text)
-    except yamlio.YamlProblem:  # the file changed since it loaded; point at its start
-        return yamlio.Document(None, {(): (1, 1)})
-
-
-@attrs.frozen
-class Repository:
-    """The loaded events of a repository, with the file each came from.
-
-    A repository loaded for one race (``load_repository(..., race=R)``) holds
-    that race's events only; ``races`` still names every race it has.
-    """
-
-    root: Path
-    events: tuple[Event, ...]
-    files: Mapping[str, EventFile]
-    races: tuple[str, ...] = attrs.field()
-
-    @races.default
-    def _all_races(self) -> tuple[str, ...]:
-        return race_ids(self.events)
-
-
-def find_repository(start: Path | None = None) -> Path:
-    """The nearest directory at or above ``start`` (default: cwd) holding ``events/``."""
-    here = (start or Path.cwd()).resolve()
-    for directory in (here, *here.parents):
-        if (directory / "events").is_dir():
-            return directory
-    raise RepositoryNotFoundError(f"no events/ directory in {here} or any parent; use --events DIR")
-
-
-@attrs.frozen
-class Check:
-    """What checking a repository found: the events that loaded and every problem."""
-
-    repository: Repository
-    problems: tuple[Problem, ...]
-    files: int
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        """The problems that make the repository invalid."""
-        return tuple(p for p in self.problems if p.severity == "error")
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        """The problems worth a look that do not make it invalid."""
-        return tuple(p for p in self.problems if p.severity == "warning")
 
 
 def load_repository(events_dir: Path) -> Repository:
@@ -154,18 +86,6 @@ def check_repository(
         return Check(Repository(root, (), {}), (problem,), 0)
     paths = list(_event_paths(events_dir))
     return check_read(root, read_files(paths, root, today, workers), as_reported=as_reported)
-
-
-@attrs.frozen
-class FileRead:
-    """One event file as read: its event (None if it has problems), its problems, and
-    what it looked like on disk (``os.stat`` before reading, a digest of the bytes)."""
-
-    path: Path
-    event: Event | None
-    problems: tuple[Problem, ...]
-    stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-    digest: bytes
 
 
 def check_read(
@@ -251,11 +171,6 @@ def _read_chunk(paths: list[Path], root: Path, today: datetime.date | None) -> I
         yield _read_file(path, seeds, today)
 
 
-def digest(data: bytes) -> bytes:
-    """The digest that identifies a file's content (BLAKE2b, 128 bits)."""
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
 def _read_file(path: Path, seeds: SeedCache, today: datetime.date | None) -> FileRead:
     problems: list[Problem] = []
     try:
@@ -270,11 +185,8 @@ def _read_file(path: Path, seeds: SeedCache, today: datetime.date | None) -> Fil
 
 
 def _event_paths(events_dir: Path) -> Iterator[Path]:
-    for directory, subdirs, names in os.walk(events_dir):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                yield Path(directory, name)
+    for entry in event_entries(str(events_dir)):
+        yield Path(entry.path)
 
 
 def _load_file(
@@ -284,13 +196,13 @@ def _load_file(
     problems: list[Problem],
     today: datetime.date | None,
 ) -> Event | None:
-    located: yamlio.Document | None = None
+    document: yamlio.Document | None = None
 
     def problem(field: tuple[str | int, ...], message: str) -> None:
-        nonlocal located
-        if located is None:
-            located = _located(text)
-        problems.append(Problem(str(path), *located.locate(field), message))
+        nonlocal document
+        if document is None:
+            document = located(text)
+        problems.append(Problem(str(path), *document.locate(field), message))
 
     if len(raw) > MAX_FILE_BYTES:
         message = f"is {len(raw)} bytes; event files are limited to {MAX_FILE_BYTES}"

@@ -1,0 +1,367 @@
+"""A cache of parsed, validated events, so that a warm command reads one race, not every file.
+
+A cold load parses every event file and checks the whole repository. The
+cache keeps the result, per events directory, in a user cache directory
+(``$TIMELINE_CACHE_DIR``, else the platform's, e.g. ``~/.cache/timeline``;
+never inside ``events/``)::
+
+    <cache dir>/<key of the events directory>/
+        manifest      what every file looked like when checked, and the race it holds
+        race-<key>    one race's events (one file per race)
+
+A warm load compares each event file and seed document with the manifest and,
+when nothing changed, unpickles the one race a command asks for. It never
+changes a result (``tests/test_cache.py`` checks cached against uncached loads
+after random edits):
+
+- **What changed.** A file is unchanged when its size, modification time,
+  change time and inode are as recorded. A file modified within
+  :data:`RACY_NS` of the moment those were recorded could change again without
+  its time moving (timestamps are coarse), so such a file is trusted only if
+  the digest of its bytes is as recorded (git's "racily clean" entries).
+- **What is redone.** Changed and added files are parsed again; unchanged ones
+  come from the cache. The checks across files run again, and the replay
+  checks for the races an edit touched. A change to ``seeds/`` checks every
+  quote again. Only a valid repository is cached; a repository with errors is
+  checked in full every time, so its errors are reported as without a cache.
+- **Damage.** Every cache file starts with a digest of its contents; a
+  truncated or corrupt file fails that check and is rebuilt. The cache is
+  keyed by the digest of timeline's own source, so a new version never reads
+  an old cache.
+- **Concurrency.** Files are written to a temporary name and renamed into
+  place, so a reader sees an old file or a new one, never half of one; race
+  files are named by a digest of their inputs and the manifest is written
+  last. Two processes at once at worst both do the work.
+- **Trust.** Cache files are pickles, read with an unpickler that accepts
+  only timeline's own classes and dates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from timeline.errors import LoadError, Problem, TimelineError
+from timeline.events import Event
+from timeline.fold import pick_race
+from timeline.repository import (
+    Check,
+    EventFile,
+    FileRead,
+    Repository,
+    digest,
+    event_entries,
+)
+
+#: Bump when the layout of the cache files changes.
+FORMAT = 1
+
+#: A file modified this close to the moment its stat was recorded is checked by content.
+RACY_NS = 2_000_000_000
+
+_MAGIC = b"timeline cache\n"
+_DIGEST = 32
+
+Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+class CacheError(TimelineError):
+    """The cache cannot be used as asked (for example, it would live inside ``events/``)."""
+
+
+def default_directory() -> Path:
+    """``$TIMELINE_CACHE_DIR``, else the platform's user cache directory for timeline."""
+    configured = os.environ.get("TIMELINE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    import platformdirs  # only the default needs it
+
+    return Path(platformdirs.user_cache_dir("timeline", appauthor=False))
+
+
+@attrs.frozen
+class _Manifest:
+    code: bytes
+    taken_ns: int  # the time just before the stats below were taken
+    files: dict[str, tuple[Stat, bytes, str]]  # relative path -> stat, digest, race
+    seeds: dict[str, tuple[Stat, bytes]]
+    shards: dict[str, str]  # race -> file name
+
+
+def load_repository(
+    events_dir: Path,
+    *,
+    directory: Path | None = None,
+    race: str | None = None,
+    one_race: bool = False,
+) -> Repository:
+    """:func:`timeline.load.load_repository` through the cache in ``directory``.
+
+    With ``one_race``, only the events of ``race`` (or of the only race, when
+    ``race`` is None) are read from the cache; the repository still names all
+    its races. Raises ``LoadError`` as the uncached load does, and
+    ``UnknownRaceError`` when the race must be chosen or does not exist.
+    """
+    cache = _Store(directory or default_directory(), events_dir)
+    started = time.time_ns()
+    manifest = cache.manifest()
+    files = dict(_scan(events_dir))
+    seeds = _seed_entries(events_dir.parent)  # digests taken before any quote is checked
+    if manifest is not None:
+        changed = [
+            rel
+            for rel, stat in files.items()
+            if not _same(manifest.files.get(rel), stat, events_dir, rel, manifest.taken_ns)
+        ]
+        removed = manifest.files.keys() - files.keys()
+        seeds_changed = seeds != manifest.seeds
+        if not changed and not removed and not seeds_changed:
+            races = tuple(sorted(manifest.shards))
+            wanted = (pick_race(races, race),) if one_race else races
+            loaded = cache.races(manifest, wanted)
+            if loaded is not None:
+                return _repository(events_dir, loaded, races)
+    else:
+        changed, removed, seeds_changed = list(files), set(), True
+    check, recorded = _check(cache, events_dir, manifest, files, changed, removed, seeds_changed)
+    if check.errors:
+        raise LoadError(check.errors)
+    cache.write(check.repository, recorded, seeds, started)
+    repository = check.repository
+    if one_race:
+        chosen = pick_race(repository.races, race)
+        events = tuple(e for e in repository.events if e.race == chosen)
+        return attrs.evolve(repository, events=events)
+    return repository
+
+
+def _check(
+    cache: _Store,
+    events_dir: Path,
+    manifest: _Manifest | None,
+    files: dict[str, Stat],
+    changed: list[str],
+    removed: set[str],
+    seeds_changed: bool,
+) -> tuple[Check, dict[str, tuple[Stat, bytes]]]:
+    """Check the repository, reading only the files that changed; also return what each
+    file looked like (stat, digest) when the event that was checked came from it."""
+    from timeline.load import SeedCache, check_read, quote_problems, read_files  # YAML, cattrs
+
+    root = events_dir.parent
+    changed_set = set(changed)
+    kept: dict[str, Event] = {}
+    if manifest is not None and len(changed_set) < len(files):
+        cached = cache.races(manifest, tuple(manifest.shards))
+        if cached is not None:
+            kept = {rel: event for rel, event in cached if rel not in changed_set}
+    fresh = {
+        _relative(read.path, events_dir): read
+        for read in read_files([events_dir / rel for rel in files if rel not in kept], root)
+    }
+    recorded = {rel: (read.stat, read.digest) for rel, read in fresh.items()}
+    recorded.update((rel, (files[rel], manifest.files[rel][1])) for rel in kept if manifest)
+    touched = {
+        manifest.files[rel][2]
+        for rel in (*changed, *removed)
+        if manifest is not None and rel in manifest.files
+    }
+    touched.update(read.event.race for read in fresh.values() if read.event is not None)
+    seeds = SeedCache(root) if seeds_changed else None
+
+    def reads() -> Iterator[FileRead]:
+        for rel, stat in files.items():  # in the order of an uncached load
+            if rel in fresh:
+                yield fresh[rel]
+                continue
+            event, path = kept[rel], events_dir / rel
+            problems: tuple[Problem, ...] = ()
+            if seeds is not None:  # the seeds changed: check this file's quotes again
+                problems = tuple(
+                    Problem(str(path), *EventFile(path).locate(where), message)
+                    for where, message in quote_problems(event, seeds)
+                )
+            yield FileRead(path, None if problems else event, problems, stat, b"")
+
+    replay = touched if kept else None
+    return check_read(root, reads(), replay=replay), recorded
+
+
+def _repository(
+    events_dir: Path, loaded: list[tuple[str, Event]], races: tuple[str, ...]
+) -> Repository:
+    files = {event.id: EventFile(events_dir / rel) for rel, event in loaded}
+    events = tuple(event for _, event in loaded)
+    return Repository(events_dir.parent, events, files, races)
+
+
+def _relative(path: Path, events_dir: Path) -> str:
+    return str(path)[len(str(events_dir)) + 1 :]
+
+
+def _scan(events_dir: Path) -> Iterator[tuple[str, Stat]]:
+    """Each event file's path relative to ``events_dir`` and its stat, in load order."""
+    prefix = len(str(events_dir)) + 1
+    for entry in event_entries(str(events_dir)):
+        yield entry.path[prefix:], _stat(entry)
+
+
+def _seed_entries(root: Path) -> dict[str, tuple[Stat, bytes]]:
+    """Every file under ``seeds/`` (quotes are checked against them): stat and digest."""
+    seeds = root / "seeds"
+    prefix = len(str(seeds)) + 1
+    entries: dict[str, tuple[Stat, bytes]] = {}
+    stack = [str(seeds)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as scan:
+                for entry in scan:
+                    if entry.is_dir():
+                        stack.append(entry.path)
+                        continue
+                    stat = _stat(entry)
+                    try:
+                        content = digest(Path(entry.path).read_bytes())
+                    except OSError:
+                        content = b""
+                    entries[entry.path[prefix:]] = (stat, content)
+        except OSError:
+            continue
+    return entries
+
+
+def _stat(entry: os.DirEntry[str]) -> Stat:
+    try:
+        info = entry.stat()
+    except OSError:
+        return (-1, 0, 0, 0)  # unreadable: never equal to a recorded stat
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def _same(recorded: Any, stat: Stat, directory: Path, rel: str, taken_ns: int) -> bool:
+    """True when the file ``rel`` in ``directory`` is certainly as ``recorded`` (stat, digest)."""
+    if recorded is None or recorded[0] != stat or stat[0] < 0:
+        return False
+    if stat[1] < taken_ns - RACY_NS:
+        return True
+    try:  # racily clean: the stat cannot tell, the content can
+        return bool(digest((directory / rel).read_bytes()) == recorded[1])
+    except OSError:
+        return False
+
+
+class _Store:
+    """The cache files of one events directory."""
+
+    def __init__(self, directory: Path, events_dir: Path) -> None:
+        events = events_dir.resolve()
+        home = directory.resolve()
+        if home == events or home.is_relative_to(events):
+            raise CacheError(
+                f"the cache directory {directory} is inside {events_dir}; choose another"
+                " with --cache-dir or TIMELINE_CACHE_DIR"
+            )
+        key = hashlib.blake2b(str(events).encode(), digest_size=12).hexdigest()
+        self.home = home / key
+        self.code = _code_key()
+
+    def manifest(self) -> _Manifest | None:
+        manifest = _read(self.home / "manifest")
+        if not isinstance(manifest, _Manifest) or manifest.code != self.code:
+            return None
+        return manifest
+
+    def races(self, manifest: _Manifest, races: Sequence[str]) -> list[tuple[str, Event]] | None:
+        """The cached (relative path, event) pairs of ``races``; None if a file is damaged."""
+        loaded: list[tuple[str, Event]] = []
+        for race in races:
+            shard = _read(self.home / manifest.shards[race])
+            if not isinstance(shard, list):
+                return None
+            loaded.extend(shard)
+        return loaded
+
+    def write(
+        self,
+        repository: Repository,
+        recorded: dict[str, tuple[Stat, bytes]],
+        seeds: dict[str, tuple[Stat, bytes]],
+        started: int,
+    ) -> None:
+        """Record a checked, valid repository (best effort: a cache that cannot be
+        written only makes the next load slower)."""
+        prefix = len(str(repository.root / "events")) + 1
+        shards: dict[str, list[tuple[str, Event]]] = {}
+        for event in repository.events:  # in the order of the files
+            rel = str(repository.files[event.id].path)[prefix:]
+            shards.setdefault(event.race, []).append((rel, event))
+        entries = {
+            rel: (*recorded[rel], race) for race, shard in shards.items() for rel, _ in shard
+        }
+        names = {race: self._name(race, shard, entries) for race, shard in shards.items()}
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+            for race, shard in shards.items():
+                _write(self.home / names[race], shard)
+            manifest = _Manifest(self.code, started, entries, seeds, names)
+            _write(self.home / "manifest", manifest)  # last: it names the race files
+        except OSError:
+            return
+
+    def _name(self, race: str, shard: list[tuple[str, Event]], entries: dict[str, Any]) -> str:
+        inputs = repr((self.code, race, [(rel, entries[rel]) for rel, _ in shard]))
+        return f"race-{hashlib.blake2b(inputs.encode(), digest_size=12).hexdigest()}"
+
+
+def _code_key() -> bytes:
+    """A digest of timeline's own source and the Python running it."""
+    key = hashlib.blake2b(f"{FORMAT} {sys.version}".encode(), digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        key.update(path.name.encode())
+        key.update(path.read_bytes())
+    return key.digest()
+
+
+def _write(path: Path, value: object) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    blob = _MAGIC + hashlib.blake2b(data, digest_size=_DIGEST).digest() + data
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}")
+    try:
+        temporary.write_bytes(blob)
+        os.replace(temporary, path)  # atomic: readers see the old file or the new one
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _read(path: Path) -> Any:
+    """The value in a cache file, or None if it is missing, damaged or not ours."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    head, data = blob[: len(_MAGIC) + _DIGEST], blob[len(_MAGIC) + _DIGEST :]
+    expected = _MAGIC + hashlib.blake2b(data, digest_size=_DIGEST).digest()
+    if head != expected:
+        return None
+    try:
+        return _Unpickler(io.BytesIO(data)).load()
+    except Exception:  # a digest collision or a file from a stranger: not ours
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    """Unpickles timeline's own values and dates, nothing else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith("timeline.") or (module, name) == ("datetime", "date"):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a timeline value")

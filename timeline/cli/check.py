@@ -1,0 +1,74 @@
+"""The commands for contributors' checks: ``validate`` and ``schema``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from timeline.cli.common import events_dir, events_option, format_option, today
+from timeline.history import append_only_problems
+from timeline.load import check_repository
+from timeline.render import problems_to_github, problems_to_json
+from timeline.schema import event_schema
+
+
+@click.command()
+@events_option
+@click.option(
+    "--base",
+    metavar="GIT_REF",
+    default=None,
+    help="Also check that no event file that exists at GIT_REF was changed.",
+)
+@format_option("text", "json", "github", help="Lines, JSON, or GitHub Actions annotations.")
+def validate(events: Path | None, base: str | None, output: str) -> None:
+    """Check every event file and report every problem.
+
+    Checks YAML safety, the schema, dates (none in the future), sources and
+    quotes, the replay of every race, and with --base that the event log is
+    append-only. Each problem is one line, path:line:col: error|warning:
+    message. Exit status 1 if there is any error.
+
+    \b
+    Examples:
+      timeline validate
+      timeline validate --base origin/main --format github
+    """
+    directory = events_dir(events)
+    check = check_repository(directory, today=today(), as_reported=True)
+    problems = [*check.problems]
+    if base is not None:
+        problems = [*append_only_problems(directory, base), *problems]
+    errors = sum(1 for p in problems if p.severity == "error")
+    if output == "json":
+        click.echo(json.dumps(problems_to_json(problems, check.files), indent=2))
+    elif output == "github":
+        click.echo(problems_to_github(problems), nl=False)
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+    warnings = len(problems) - errors
+    summary = f"{_count(check.files, 'event file')} checked: {_count(errors, 'error')}, "
+    click.echo(summary + _count(warnings, "warning"), err=True)
+    if errors:
+        raise SystemExit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema (2020-12) of event files, derived from the event model.
+
+    Editors that speak the YAML language server use it to complete and check
+    event files as you type (see docs/contributing.md).
+
+    \b
+    Example:
+      timeline schema > event.schema.json
+    """
+    click.echo(json.dumps(event_schema(), indent=2, ensure_ascii=False))

@@ -1,0 +1,114 @@
+"""What every command shares: options, errors, today, and loading the repository."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from click.decorators import FC
+
+from timeline.errors import LoadError, TimelineError
+from timeline.repository import Repository, find_repository
+
+
+class Failure(click.ClickException):
+    """Exit 1 with each line printed as it is (no "Error:" prefix)."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.message, err=True)
+
+
+def parse_day(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> datetime.date | None:
+    """Parse a ``YYYY-MM-DD`` option value; a bad one is a usage error (exit 2)."""
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a real day in the form YYYY-MM-DD") from None
+
+
+def today() -> datetime.date:
+    """Today, or ``$TIMELINE_TODAY`` when it is set."""
+    override = os.environ.get("TIMELINE_TODAY")
+    if override:
+        try:
+            return datetime.date.fromisoformat(override)
+        except ValueError:
+            raise click.UsageError(f"TIMELINE_TODAY={override!r} is not a YYYY-MM-DD day") from None
+    return datetime.date.today()
+
+
+def events_dir(events: Path | None) -> Path:
+    if events is not None:
+        return events
+    root = find_repository()
+    return Path(os.path.relpath(root / "events"))
+
+
+def failure(exc: TimelineError) -> Failure:
+    if isinstance(exc, LoadError):
+        return Failure("\n".join(str(problem) for problem in exc.problems))
+    return Failure(f"error: {exc}")
+
+
+def format_option(
+    *choices: str, help: str = "Readable text, or JSON for programs."
+) -> Callable[[FC], FC]:
+    return click.option(
+        "--format",
+        "output",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
+events_option = click.option(
+    "--events",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The events directory. Default: events/ of the enclosing repository.",
+)
+
+
+known_on_option = click.option(
+    "--known-on",
+    metavar="YYYY-MM-DD",
+    callback=parse_day,
+    help="Only what had been reported by this day. Default: all that is known now.",
+)
+
+
+def load(events: Path | None, *, race: str | None = None, one_race: bool = False) -> Repository:
+    """The repository, through the cache unless ``--no-cache`` was given.
+
+    With ``one_race``, only the events of ``race`` (or of the only race) are
+    loaded: a warm cache then reads that race alone.
+    """
+    directory = events_dir(events)
+    settings = click.get_current_context().find_root().params
+    if settings.get("no_cache"):
+        from timeline.load import load_repository
+
+        repository = load_repository(directory)
+    else:
+        from timeline.cache import load_repository as load_cached
+
+        return load_cached(
+            directory, directory=settings.get("cache_dir"), race=race, one_race=one_race
+        )
+    if one_race:
+        from timeline.fold import pick_race
+
+        chosen = pick_race(repository.races, race)
+        events_of_race = tuple(e for e in repository.events if e.race == chosen)
+        return Repository(repository.root, events_of_race, repository.files, repository.races)
+    return repository

@@ -1,0 +1,193 @@
+"""The commands that read a race: ``log``, ``explain``, ``diff`` and ``conflicts``."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import click
+
+from timeline.cli.common import (
+    Failure,
+    events_option,
+    format_option,
+    load,
+    parse_day,
+    today,
+)
+from timeline.diff import diff
+from timeline.events import EVENT_TYPES
+from timeline.fold import replay_order, state_at
+from timeline.query import (
+    candidate_named,
+    events_about,
+    is_member_code,
+    members_named,
+    possibly_already,
+    superseded_by,
+)
+from timeline.query import conflicts as find_conflicts
+from timeline.render import (
+    conflicts_json,
+    conflicts_text,
+    diff_json,
+    diff_lines,
+    explain_json,
+    explain_text,
+    log_json,
+    log_lines,
+)
+
+
+@click.command()
+@events_option
+@click.option("--race", default=None, help="Only this race. Default: every race.")
+@click.option("--from", "start", metavar="YYYY-MM-DD", callback=parse_day, help="From this day.")
+@click.option("--to", "end", metavar="YYYY-MM-DD", callback=parse_day, help="Up to this day.")
+@click.option("--type", "types", multiple=True, type=click.Choice(list(EVENT_TYPES)))
+@click.option("--member", default=None, help="Only events that name this member.")
+@click.option("--candidate", default=None, help="Only events about this candidate.")
+@format_option("text", "json")
+def log(
+    events: Path | None,
+    race: str | None,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    types: tuple[str, ...],
+    member: str | None,
+    candidate: str | None,
+    output: str,
+) -> None:
+    """List events in replay order, one line each.
+
+    Each line shows the day the event counts from (its latest possible day),
+    the date as written, the type, the id and the summary. --from and --to
+    select by that day; --type may be repeated.
+
+    \b
+    Examples:
+      timeline log --member HU
+      timeline log --from 2024-06-01 --type endorsement --format json
+    """
+    repository = load(events)
+    chosen = [
+        e
+        for e in replay_order(repository.events)
+        if (race is None or e.race == race)
+        and (start is None or start <= e.date.latest)
+        and (end is None or e.date.latest <= end)
+        and (not types or e.TYPE in types)
+        and (member is None or member in members_named(e))
+        and (candidate is None or candidate == candidate_named(e))
+    ]
+    superseded = superseded_by(repository.events)
+    if output == "json":
+        click.echo(json.dumps(log_json(chosen, superseded), indent=2, ensure_ascii=False))
+    else:
+        click.echo(log_lines(chosen, superseded), nl=False)
+
+
+@click.command()
+@click.argument("subject")
+@click.option("--at", metavar="YYYY-MM-DD", callback=parse_day, help="The day. Default: today.")
+@events_option
+@click.option("--race", default=None, help="The race id, when the repository holds several.")
+@format_option("text", "json")
+def explain(
+    subject: str, at: datetime.date | None, events: Path | None, race: str | None, output: str
+) -> None:
+    """Show how a member or a candidate came to stand where it does on a day.
+
+    SUBJECT is a member code (HU) or a candidate id (mark-rutte). Prints its
+    state, then every event that counts by then and names it, in replay
+    order, each with its sources and quotes.
+
+    \b
+    Examples:
+      timeline explain HU --at 2024-06-18
+      timeline explain klaus-iohannis --at 2024-06-20 --format json
+    """
+    day = at or today()
+    repository = load(events, race=race, one_race=True)
+    result = state_at(repository.events, day, race)
+    if not is_member_code(subject) and result.candidate(subject) is None:
+        known = ", ".join(c.id for c in result.candidates) or "none yet"
+        raise Failure(
+            f"error: {subject!r} is neither a member code nor a candidate on {day}"
+            f" (candidates: {known})"
+        )
+    chain = events_about(repository.events, subject, day, result.race)
+    possibly = [
+        e
+        for e in possibly_already(repository.events, day, result.race)
+        if subject in members_named(e) or candidate_named(e) == subject
+    ]
+    if output == "json":
+        data = explain_json(result, day, subject, chain, possibly)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(explain_text(result, day, subject, chain, possibly), nl=False)
+
+
+@click.command("diff")
+@click.option("--from", "start", metavar="YYYY-MM-DD", callback=parse_day, required=True)
+@click.option("--to", "end", metavar="YYYY-MM-DD", callback=parse_day, help="Default: today.")
+@events_option
+@click.option("--race", default=None, help="The race id, when the repository holds several.")
+@format_option("text", "json")
+def diff_command(
+    start: datetime.date,
+    end: datetime.date | None,
+    events: Path | None,
+    race: str | None,
+    output: str,
+) -> None:
+    """Show what changed in a race between two days.
+
+    Who joined or left the electorate, who entered the race or changed status,
+    who started, stopped or moved their backing, conditions stated, and whether
+    the decision rule became met. Applying the diff to the state on --from
+    gives the state on --to.
+
+    \b
+    Example:
+      timeline diff --from 2024-06-17 --to 2024-06-20
+    """
+    day = end or today()
+    repository = load(events, race=race, one_race=True)
+    before = state_at(repository.events, start, race)
+    after = state_at(repository.events, day, before.race)
+    change = diff(before, after)
+    if output == "json":
+        data = {
+            "from": start.isoformat(),
+            "to": day.isoformat(),
+            **diff_json(change, before, after),
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"{before.race}: from {start} to {day}")
+        click.echo(diff_lines(change, before, after), nl=False)
+
+
+@click.command()
+@events_option
+@click.option("--race", default=None, help="Only this race. Default: every race.")
+@format_option("text", "json")
+def conflicts(events: Path | None, race: str | None, output: str) -> None:
+    """List every disagreement between sources recorded in the data.
+
+    For each: the event, what its sources say (with quotes), and the source
+    that reports otherwise (with its quote and claim).
+
+    \b
+    Example:
+      timeline conflicts
+    """
+    repository = load(events)
+    found = find_conflicts(e for e in repository.events if race is None or e.race == race)
+    if output == "json":
+        click.echo(json.dumps(conflicts_json(found), indent=2, ensure_ascii=False))
+    else:
+        click.echo(conflicts_text(found), nl=False)

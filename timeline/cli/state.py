@@ -1,0 +1,62 @@
+"""``timeline state``: where a race stood on a day (kept alone: it is the command run most)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import click
+
+from timeline.cli.common import (
+    events_option,
+    format_option,
+    known_on_option,
+    load,
+    parse_day,
+    today,
+)
+from timeline.fold import reported_by, state_at
+from timeline.query import possibly_already
+from timeline.render import render_text, state_to_json
+
+
+@click.command()
+@click.option(
+    "--at", metavar="YYYY-MM-DD", callback=parse_day, help="The day to show. Default: today."
+)
+@known_on_option
+@events_option
+@click.option("--race", default=None, help="The race id, when the repository holds several.")
+@format_option("text", "json")
+def state(
+    at: datetime.date | None,
+    known_on: datetime.date | None,
+    events: Path | None,
+    race: str | None,
+    output: str,
+) -> None:
+    """Show where a race stood on a day.
+
+    Prints the electorate, every candidate with status and backers (each with
+    its conditions), the holdouts, whether the decision rule is met and who is
+    appointed. An event counts from its latest possible day: "2024-04" counts
+    from 2024-04-30. With --known-on, only events whose sources had certainly
+    been published by that day take part: the race as a reader saw it then.
+
+    \b
+    Examples:
+      timeline state --at 2024-06-18
+      timeline state --at 2024-06-18 --known-on 2024-02-23
+      timeline state --at 2024-06-18 --format json
+    """
+    day = at or today()
+    repository = load(events, race=race, one_race=True)
+    result = state_at(repository.events, day, race, known_on)
+    known = repository.events if known_on is None else reported_by(repository.events, known_on)
+    possibly = possibly_already(known, day, result.race)
+    if output == "json":
+        data = state_to_json(result, day, possibly, known_on)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(result, day, possibly, known_on), nl=False)

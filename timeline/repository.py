@@ -1,0 +1,142 @@
+"""What a loaded repository is: its events, the files they came from, and how to find them.
+
+Kept apart from ``load.py`` (which reads and checks files, and needs YAML and
+cattrs) so that a warm load from the cache imports neither.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from timeline.errors import Problem, RepositoryNotFoundError
+from timeline.events import Event
+from timeline.fold import races as race_ids
+
+if TYPE_CHECKING:
+    from timeline import yamlio
+
+
+@attrs.frozen
+class EventFile:
+    """Where an event came from.
+
+    Loading keeps no positions (100,000 events would carry over a million of
+    them); :meth:`locate` parses the file again, which only a problem needs.
+    """
+
+    path: Path
+
+    def locate(self, field: tuple[str | int, ...]) -> tuple[int, int]:
+        """Line and column of ``field`` (or its nearest ancestor) in the file."""
+        try:
+            text = self.path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return 1, 1
+        return located(text).locate(field)
+
+
+@functools.lru_cache(maxsize=64)
+def located(text: str) -> yamlio.Document:
+    """The positions in an event file's text (cached by text: several problems, one parse)."""
+    from timeline import yamlio  # only a problem needs it: a warm load never parses YAML
+
+    try:
+        return yamlio.parse(text)
+    except yamlio.YamlProblem:  # the file changed since it loaded; point at its start
+        return yamlio.Document(None, {(): (1, 1)})
+
+
+@attrs.frozen
+class Repository:
+    """The loaded events of a repository, with the file each came from.
+
+    A repository loaded for one race (``load_repository(..., race=R)``) holds
+    that race's events only; ``races`` still names every race it has.
+    """
+
+    root: Path
+    events: tuple[Event, ...]
+    files: Mapping[str, EventFile]
+    races: tuple[str, ...] = attrs.field()
+
+    @races.default
+    def _all_races(self) -> tuple[str, ...]:
+        return race_ids(self.events)
+
+
+def find_repository(start: Path | None = None) -> Path:
+    """The nearest directory at or above ``start`` (default: cwd) holding ``events/``."""
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        if (directory / "events").is_dir():
+            return directory
+    raise RepositoryNotFoundError(f"no events/ directory in {here} or any parent; use --events DIR")
+
+
+@attrs.frozen
+class Check:
+    """What checking a repository found: the events that loaded and every problem."""
+
+    repository: Repository
+    problems: tuple[Problem, ...]
+    files: int
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that make the repository invalid."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The problems worth a look that do not make it invalid."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+
+@attrs.frozen
+class FileRead:
+    """One event file as read: its event (None if it has problems), its problems, and
+    what it looked like on disk (``os.stat`` before reading, a digest of the bytes)."""
+
+    path: Path
+    event: Event | None
+    problems: tuple[Problem, ...]
+    stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+    digest: bytes
+
+
+def digest(data: bytes) -> bytes:
+    """The digest that identifies a file's content (BLAKE2b, 128 bits)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def event_entries(directory: str) -> Iterator[os.DirEntry[str]]:
+    """The event files under ``directory``: ``*.yaml`` and ``*.yml`` at any depth, names
+    starting with a dot skipped, each directory's files (sorted) before its subdirectories
+    (sorted); a link to a directory is not followed, as in ``os.walk``."""
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError:
+        return  # unreadable: as os.walk, skip it
+    subdirectories = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_directory = entry.is_dir()
+        except OSError:
+            is_directory = False
+        if is_directory:
+            if not entry.is_symlink():
+                subdirectories.append(entry)
+        elif entry.name.endswith((".yaml", ".yml")):
+            yield entry
+    for subdirectory in subdirectories:
+        yield from event_entries(subdirectory.path)
