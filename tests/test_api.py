@@ -21,5 +21,7 @@ def test_a_warm_command_does_not_import_yaml_or_cattrs() -> None:
         "import sys, timeline, timeline.cli, timeline.cli.state, timeline.cache;"
         "print(sorted(m for m in ('yaml', 'cattrs', 'edtf') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert "[]" == result.stdout.strip()
