@@ -129,6 +129,9 @@ def load_repository(
             wanted = (pick_race(races, race),) if one_race else races
             loaded = cache.races(manifest, wanted)
             if loaded is not None:
+                if len(wanted) > 1:  # in the order of an uncached load, as race files keep it
+                    order = {rel: index for index, rel in enumerate(manifest.files)}
+                    loaded.sort(key=lambda pair: order[pair[0]])
                 return _repository(events_dir, loaded, races)
     else:
         changed, removed, seeds_changed = list(files), set(), True
@@ -136,12 +139,7 @@ def load_repository(
     if check.errors:
         raise LoadError(check.errors)
     cache.write(check.repository, recorded, seeds, started)
-    repository = check.repository
-    if one_race:
-        chosen = pick_race(repository.races, race)
-        events = tuple(e for e in repository.events if e.race == chosen)
-        return attrs.evolve(repository, events=events)
-    return repository
+    return check.repository.only(race) if one_race else check.repository
 
 
 def _check(
@@ -163,7 +161,7 @@ def _check(
     if manifest is not None and len(changed_set) < len(files):
         cached = cache.races(manifest, tuple(manifest.shards))
         if cached is not None:
-            kept = {rel: event for rel, event in cached if rel not in changed_set}
+            kept = {rel: e for rel, e in cached if rel in files and rel not in changed_set}
     fresh = {
         _relative(read.path, events_dir): read
         for read in read_files([events_dir / rel for rel in files if rel not in kept], root)

@@ -17,6 +17,7 @@ import attrs
 
 from timeline.errors import Problem, RepositoryNotFoundError
 from timeline.events import Event
+from timeline.fold import pick_race
 from timeline.fold import races as race_ids
 
 if TYPE_CHECKING:
@@ -69,6 +70,14 @@ class Repository:
     @races.default
     def _all_races(self) -> tuple[str, ...]:
         return race_ids(self.events)
+
+    def only(self, race: str | None) -> Repository:
+        """This repository with the events (and files) of ``race`` only, or of its only race
+        when ``race`` is None; raises ``UnknownRaceError`` as :func:`fold.pick_race`."""
+        chosen = pick_race(self.races, race)
+        events = tuple(e for e in self.events if e.race == chosen)
+        files = {e.id: self.files[e.id] for e in events}
+        return Repository(self.root, events, files, self.races)
 
 
 def find_repository(start: Path | None = None) -> Path:

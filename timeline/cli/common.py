@@ -99,16 +99,8 @@ def load(events: Path | None, *, race: str | None = None, one_race: bool = False
         from timeline.load import load_repository
 
         repository = load_repository(directory)
-    else:
-        from timeline.cache import load_repository as load_cached
+        return repository.only(race) if one_race else repository
+    from timeline.cache import load_repository as load_cached
 
-        return load_cached(
-            directory, directory=settings.get("cache_dir"), race=race, one_race=one_race
-        )
-    if one_race:
-        from timeline.fold import pick_race
-
-        chosen = pick_race(repository.races, race)
-        events_of_race = tuple(e for e in repository.events if e.race == chosen)
-        return Repository(repository.root, events_of_race, repository.files, repository.races)
-    return repository
+    cache_dir = settings.get("cache_dir")
+    return load_cached(directory, directory=cache_dir, race=race, one_race=one_race)

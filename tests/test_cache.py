@@ -1,0 +1,282 @@
+"""The cache of checked events never changes a result, and survives damage and company."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline import LoadError, UnknownRaceError, cache, load
+from timeline.cli import main
+from timeline.repository import Repository
+
+from helpers import REPO, copy_repository
+
+COUNCIL = REPO / "tests" / "data" / "council"
+NATO = "nato-secretary-general-2024"
+
+
+def _two_races(target: Path) -> Path:
+    """The real race and the made-up council race, in one repository."""
+    copy_repository(target)
+    shutil.copytree(COUNCIL / "events", target / "events" / "council")
+    shutil.copy(COUNCIL / "seeds" / "forum-bulletin.txt", target / "seeds")
+    return target / "events"
+
+
+def _outcome(load_it: Callable[[], Repository]) -> object:
+    try:
+        repository = load_it()
+    except LoadError as exc:
+        return "invalid", sorted(str(p) for p in exc.problems)
+    except UnknownRaceError as exc:
+        return "no race", str(exc)
+    files = sorted((event_id, str(f.path)) for event_id, f in repository.files.items())
+    return "valid", repository.events, files, repository.races
+
+
+def _uncached(events: Path, race: str | None = None, one_race: bool = False) -> object:
+    def run() -> Repository:
+        repository = load.load_repository(events)
+        return repository.only(race) if one_race else repository
+
+    return _outcome(run)
+
+
+def _cached(
+    events: Path, directory: Path, race: str | None = None, one_race: bool = False
+) -> object:
+    return _outcome(
+        lambda: cache.load_repository(events, directory=directory, race=race, one_race=one_race)
+    )
+
+
+def _files(events: Path) -> list[Path]:
+    return sorted(events.rglob("*.yaml"))
+
+
+# --- edits a contributor (or an accident) makes ------------------------------------------
+
+
+def _summary(path: Path, text: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = [f"summary: {json.dumps(text)}\n" if x.startswith("summary:") else x for x in lines]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _same_size_same_time(path: Path, _: str) -> None:
+    """Change one character and put the modification time back: only the content tells."""
+    info = path.stat()
+    data = bytearray(path.read_bytes())
+    at = data.index(b"summary: ") + len(b"summary: ")
+    data[at] = ord("X") if data[at] != ord("X") else ord("Y")
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+def _break(path: Path, _: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "\n: [unclosed\n", encoding="utf-8")
+
+
+def _delete(path: Path, _: str) -> None:
+    path.unlink()
+
+
+def _add(path: Path, text: str) -> None:
+    """A copy of the event under a new id (and so a new file name)."""
+    new_id = f"{path.stem}-copy"
+    body = path.read_text(encoding="utf-8").replace(f"id: {path.stem}\n", f"id: {new_id}\n")
+    (path.parent / f"{new_id}.yaml").write_text(body, encoding="utf-8")
+
+
+def _touch(path: Path, _: str) -> None:
+    os.utime(path)
+
+
+def _foreign_member(path: Path, _: str) -> None:
+    """A member outside the electorate: the file parses, the replay refuses it."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("members: [", "members: [JP, "), encoding="utf-8")
+
+
+def _seed(path: Path, _: str) -> None:
+    """A seed document loses its first half: quotes from it no longer match."""
+    seeds = sorted((path.parents[2] / "seeds").iterdir())
+    seed = seeds[len(path.stem) % len(seeds)]
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text[len(text) // 2 :], encoding="utf-8")
+
+
+EDITS: dict[str, Callable[[Path, str], None]] = {
+    "summary": _summary,
+    "same size, same time": _same_size_same_time,
+    "break": _break,
+    "delete": _delete,
+    "add": _add,
+    "touch": _touch,
+    "foreign member": _foreign_member,
+    "seed": _seed,
+}
+
+_edits = st.lists(
+    st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 10_000), st.text(max_size=12)),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=40)
+@given(_edits, st.sampled_from([None, NATO, "council"]), st.booleans())
+def test_cached_equals_uncached_after_random_edits(
+    edits: list[tuple[str, int, str]], race: str | None, aged: bool
+) -> None:
+    """After every edit, a load through the cache gives exactly what a fresh load gives:
+    the same events, files and races, or the same problems.
+
+    Files just written are "racy" (checked by content); ``aged`` files have old
+    modification times, so the cache trusts their stat and must see changes in it.
+    """
+    with tempfile.TemporaryDirectory() as temporary:
+        events = _two_races(Path(temporary) / "repo")
+        if aged:
+            for path in Path(temporary, "repo").rglob("*"):
+                os.utime(path, (1e9, 1e9))  # 2001
+        directory = Path(temporary) / "cache"
+        assert _uncached(events) == _cached(events, directory)  # cold, then stored
+        for kind, index, text in edits:
+            files = _files(events)
+            if files:
+                EDITS[kind](files[index % len(files)], text)
+            assert _uncached(events) == _cached(events, directory)
+            assert _uncached(events, race, True) == _cached(events, directory, race, True)
+
+
+def test_a_warm_load_reads_no_event_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = _two_races(tmp_path / "repo")
+    expected = _cached(events, tmp_path / "cache", NATO, True)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a warm load parsed files")
+
+    monkeypatch.setattr("timeline.load.read_files", refuse)
+    assert expected == _cached(events, tmp_path / "cache", NATO, True)
+
+
+def test_an_edit_reads_only_the_files_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = _two_races(tmp_path / "repo")
+    _cached(events, tmp_path / "cache")
+    edited = _files(events)[3]
+    _summary(edited, "An edited summary")
+    expected = _uncached(events)
+    read: list[Path] = []
+    original = load.read_files
+
+    def spy(paths: list[Path], *args: object) -> object:
+        read.extend(paths)
+        return original(paths, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("timeline.load.read_files", spy)
+    assert expected == _cached(events, tmp_path / "cache")
+    assert [edited] == read
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip a byte", "empty", "not a cache"])
+@pytest.mark.parametrize("which", ["manifest", "race"])
+def test_a_damaged_cache_is_detected_and_rebuilt(tmp_path: Path, damage: str, which: str) -> None:
+    events = _two_races(tmp_path / "repo")
+    directory = tmp_path / "cache"
+    expected = _uncached(events, NATO, True)
+    assert expected == _cached(events, directory, NATO, True)
+    (home,) = directory.iterdir()
+    victims = [p for p in home.iterdir() if p.name.startswith(which)]
+    for victim in victims:
+        data = victim.read_bytes()
+        victim.write_bytes(
+            {
+                "truncate": data[: len(data) // 2],
+                "flip a byte": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
+                "empty": b"",
+                "not a cache": b"\x80\x04K\x01.",  # a valid pickle of 1
+            }[damage]
+        )
+    assert expected == _cached(events, directory, NATO, True)  # rebuilt, same answer
+    assert expected == _cached(events, directory, NATO, True)  # and warm again
+    assert all(p.read_bytes().startswith(b"timeline cache\n") for p in home.iterdir())
+
+
+def test_a_cache_file_holding_code_is_not_run(tmp_path: Path) -> None:
+    """A pickle that would call os.system fails the unpickler's allow list."""
+    events = _two_races(tmp_path / "repo")
+    directory = tmp_path / "cache"
+    _cached(events, directory)
+    (home,) = directory.iterdir()
+    payload = b"cos\nsystem\n(S'touch " + str(tmp_path / "pwned").encode() + b"'\ntR."
+    import hashlib
+
+    blob = b"timeline cache\n" + hashlib.blake2b(payload, digest_size=32).digest() + payload
+    (home / "manifest").write_bytes(blob)
+    assert _uncached(events) == _cached(events, directory)
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_processes_at_once_agree_and_leave_a_working_cache(tmp_path: Path) -> None:
+    events = _two_races(tmp_path / "repo")
+    env = {**os.environ, "TIMELINE_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "timeline", "state", "--at", "2024-06-18", "--race", NATO]
+    runs = [
+        subprocess.Popen(
+            [*command, "--events", str(events)], env=env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    outputs = {run.communicate()[0] for run in runs}
+    assert [0, 0, 0, 0] == [run.returncode for run in runs]
+    assert 1 == len(outputs)
+    again = subprocess.run(
+        [*command, "--events", str(events)], env=env, capture_output=True, text=True, check=True
+    )
+    assert outputs == {again.stdout}
+    (home,) = (tmp_path / "cache").iterdir()
+    assert not [p for p in home.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_the_cache_never_lives_inside_events(tmp_path: Path) -> None:
+    events = _two_races(tmp_path / "repo")
+    result = CliRunner().invoke(
+        main, ["--cache-dir", str(events / "c"), "state", "--at", "2024-06-18", "--race", NATO,
+               "--events", str(events)],
+    )  # fmt: skip
+    assert 1 == result.exit_code
+    assert f"error: the cache directory {events / 'c'} is inside {events}" in result.output
+    assert not (events / "c").exists()
+
+
+def test_no_cache_reads_every_file_and_writes_nothing(tmp_path: Path) -> None:
+    events = _two_races(tmp_path / "repo")
+    result = CliRunner().invoke(
+        main, ["--no-cache", "--cache-dir", str(tmp_path / "cache"), "state", "--race", NATO,
+               "--at", "2024-06-18", "--events", str(events)],
+    )  # fmt: skip
+    assert 0 == result.exit_code, result.output
+    assert not (tmp_path / "cache").exists()
+
+
+def test_the_default_cache_is_the_users(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TIMELINE_CACHE_DIR")
+    import platformdirs
+
+    assert Path(platformdirs.user_cache_dir("timeline", appauthor=False)) == (
+        cache.default_directory()
+    )
