@@ -136,16 +136,26 @@ _edits = st.lists(
 
 
 @settings(max_examples=40)
-@given(_edits, st.sampled_from([None, NATO, "council"]), st.booleans())
+@given(_edits, st.sampled_from([None, NATO, "council"]), st.booleans(), st.booleans())
 def test_cached_equals_uncached_after_random_edits(
-    edits: list[tuple[str, int, str]], race: str | None, aged: bool
+    edits: list[tuple[str, int, str]], race: str | None, aged: bool, fork: bool
 ) -> None:
     """After every edit, a load through the cache gives exactly what a fresh load gives:
     the same events, files and races, or the same problems.
 
     Files just written are "racy" (checked by content); ``aged`` files have old
     modification times, so the cache trusts their stat and must see changes in it.
+    With ``fork``, a second process takes half the directories of every scan.
     """
+    forking = cache.FORK_FROM
+    cache.FORK_FROM = 1 if fork else 1_000_000
+    try:
+        _edit_and_compare(edits, race, aged)
+    finally:
+        cache.FORK_FROM = forking
+
+
+def _edit_and_compare(edits: list[tuple[str, int, str]], race: str | None, aged: bool) -> None:
     with tempfile.TemporaryDirectory() as temporary:
         events = _two_races(Path(temporary) / "repo")
         if aged:
@@ -159,6 +169,17 @@ def test_cached_equals_uncached_after_random_edits(
                 EDITS[kind](files[index % len(files)], text)
             assert _uncached(events) == _cached(events, directory)
             assert _uncached(events, race, True) == _cached(events, directory, race, True)
+
+
+def test_a_second_process_scans_as_one_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = _two_races(tmp_path / "repo")
+    (events / "loose.yaml").write_text("x", encoding="utf-8")  # a file in events/ itself
+    alone = cache.fingerprint(events)
+    monkeypatch.setattr(cache, "FORK_FROM", 1)
+    assert alone == cache.fingerprint(events)
+    assert {"events", "seeds", "events/council", f"events/{NATO}"} == set(alone[0])
 
 
 def test_a_warm_load_reads_no_event_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -97,6 +97,16 @@ class _Manifest:
     shards: dict[str, str]  # race -> file name
 
 
+@attrs.frozen
+class _Index:
+    """What a warm load reads first: one digest per directory of what its files' stats were."""
+
+    code: bytes
+    taken_ns: int
+    directories: dict[str, bytes]
+    shards: dict[str, str]
+
+
 def load_repository(
     events_dir: Path,
     *,
@@ -113,9 +123,16 @@ def load_repository(
     """
     cache = _Store(directory or default_directory(), events_dir)
     started = time.time_ns()
+    directories, newest = fingerprint(events_dir)
+    index = cache.index()
+    if index is not None and index.directories == directories and newest < index.taken_ns - RACY_NS:
+        loaded = cache.races(index.shards, _wanted(index.shards, race, one_race))
+        if loaded is not None:  # the fast path: no file changed since the index was written
+            return _repository(events_dir, loaded, index.shards)
     manifest = cache.manifest()
     files = dict(_scan(events_dir))
-    seeds = _seed_entries(events_dir.parent)  # digests taken before any quote is checked
+    seeds = dict(_seed_stats(events_dir.parent))
+    seeds_dir = events_dir.parent / "seeds"
     if manifest is not None:
         changed = [
             rel
@@ -123,23 +140,29 @@ def load_repository(
             if not _same(manifest.files.get(rel), stat, events_dir, rel, manifest.taken_ns)
         ]
         removed = manifest.files.keys() - files.keys()
-        seeds_changed = seeds != manifest.seeds
+        seeds_changed = seeds.keys() != manifest.seeds.keys() or not all(
+            _same(manifest.seeds[rel], stat, seeds_dir, rel, manifest.taken_ns)
+            for rel, stat in seeds.items()
+        )
         if not changed and not removed and not seeds_changed:
-            races = tuple(sorted(manifest.shards))
-            wanted = (pick_race(races, race),) if one_race else races
-            loaded = cache.races(manifest, wanted)
-            if loaded is not None:
-                if len(wanted) > 1:  # in the order of an uncached load, as race files keep it
-                    order = {rel: index for index, rel in enumerate(manifest.files)}
-                    loaded.sort(key=lambda pair: order[pair[0]])
-                return _repository(events_dir, loaded, races)
+            loaded = cache.races(manifest.shards, _wanted(manifest.shards, race, one_race))
+            if loaded is not None:  # nothing changed after all: index it for next time
+                cache.write_index(_Index(cache.code, started, directories, manifest.shards))
+                return _repository(events_dir, loaded, manifest.shards)
     else:
         changed, removed, seeds_changed = list(files), set(), True
+    # digests of the seeds before any quote is checked against them
+    seed_entries = {rel: (stat, _digest_file(seeds_dir / rel)) for rel, stat in seeds.items()}
     check, recorded = _check(cache, events_dir, manifest, files, changed, removed, seeds_changed)
     if check.errors:
         raise LoadError(check.errors)
-    cache.write(check.repository, recorded, seeds, started)
+    cache.write(check.repository, recorded, seed_entries, directories, started)
     return check.repository.only(race) if one_race else check.repository
+
+
+def _wanted(shards: dict[str, str], race: str | None, one_race: bool) -> tuple[str, ...]:
+    races = tuple(sorted(shards))
+    return (pick_race(races, race),) if one_race else races
 
 
 def _check(
@@ -159,9 +182,9 @@ def _check(
     changed_set = set(changed)
     kept: dict[str, Event] = {}
     if manifest is not None and len(changed_set) < len(files):
-        cached = cache.races(manifest, tuple(manifest.shards))
+        cached = cache.races(manifest.shards, tuple(manifest.shards))
         if cached is not None:
-            kept = {rel: e for rel, e in cached if rel in files and rel not in changed_set}
+            kept = {rel: e for _, rel, e in cached if rel in files and rel not in changed_set}
     fresh = {
         _relative(read.path, events_dir): read
         for read in read_files([events_dir / rel for rel in files if rel not in kept], root)
@@ -195,11 +218,14 @@ def _check(
 
 
 def _repository(
-    events_dir: Path, loaded: list[tuple[str, Event]], races: tuple[str, ...]
+    events_dir: Path,
+    loaded: list[tuple[int, str, Event]],
+    shards: dict[str, str],
 ) -> Repository:
-    files = {event.id: EventFile(events_dir / rel) for rel, event in loaded}
-    events = tuple(event for _, event in loaded)
-    return Repository(events_dir.parent, events, files, races)
+    loaded.sort(key=lambda item: item[0])  # in the order of an uncached load
+    files = {event.id: EventFile(events_dir / rel) for _, rel, event in loaded}
+    events = tuple(event for _, _, event in loaded)
+    return Repository(events_dir.parent, events, files, tuple(sorted(shards)))
 
 
 def _relative(path: Path, events_dir: Path) -> str:
@@ -213,28 +239,122 @@ def _scan(events_dir: Path) -> Iterator[tuple[str, Stat]]:
         yield entry.path[prefix:], _stat(entry)
 
 
-def _seed_entries(root: Path) -> dict[str, tuple[Stat, bytes]]:
-    """Every file under ``seeds/`` (quotes are checked against them): stat and digest."""
+def _seed_stats(root: Path) -> Iterator[tuple[str, Stat]]:
+    """Every file under ``seeds/`` (quotes are checked against them) and its stat."""
     seeds = root / "seeds"
     prefix = len(str(seeds)) + 1
-    entries: dict[str, tuple[Stat, bytes]] = {}
     stack = [str(seeds)]
     while stack:
         try:
             with os.scandir(stack.pop()) as scan:
                 for entry in scan:
-                    if entry.is_dir():
+                    if entry.is_dir(follow_symlinks=False):
                         stack.append(entry.path)
-                        continue
-                    stat = _stat(entry)
-                    try:
-                        content = digest(Path(entry.path).read_bytes())
-                    except OSError:
-                        content = b""
-                    entries[entry.path[prefix:]] = (stat, content)
+                    else:
+                        yield entry.path[prefix:], _stat(entry)
         except OSError:
             continue
-    return entries
+
+
+def _digest_file(path: Path) -> bytes:
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return b""
+
+
+def fingerprint(events_dir: Path) -> tuple[dict[str, bytes], int]:
+    """A digest per directory of the names and stats of its event files (and of every file
+    under ``seeds/``), and the newest modification time among them.
+
+    Equal digests mean no file was added, removed, renamed or touched; this is
+    the one cost of a warm load that grows with the repository (a stat per
+    file). Stat calls are cheap to run side by side in two processes, so from
+    :data:`FORK_FROM` directories on a forked child takes half of them.
+    """
+    seeds = events_dir.parent / "seeds"
+    roots = [("seeds", str(seeds), False), ("events", str(events_dir), True)]
+    try:
+        with os.scandir(events_dir) as scan:
+            subdirectories = sorted(
+                e.path for e in scan if not e.name.startswith(".") and _is_directory(e)
+            )
+    except OSError:
+        subdirectories = []
+    if len(subdirectories) < FORK_FROM or not _can_fork():
+        return _fingerprint(roots, events_dir, subdirectories)
+    half = subdirectories[len(subdirectories) // 2 :]
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which reports through the pipe
+        try:
+            os.close(reader)
+            with os.fdopen(writer, "wb") as out:
+                out.write(pickle.dumps(_fingerprint([], events_dir, half)))
+        finally:
+            os._exit(0)
+    os.close(writer)
+    mine = _fingerprint(roots, events_dir, subdirectories[: len(subdirectories) // 2])
+    with os.fdopen(reader, "rb") as incoming:
+        data = incoming.read()
+    os.waitpid(child, 0)
+    try:
+        theirs: tuple[dict[str, bytes], int] = pickle.loads(data)
+    except Exception:  # the child failed: do its half here
+        theirs = _fingerprint([], events_dir, half)
+    return {**mine[0], **theirs[0]}, max(mine[1], theirs[1])
+
+
+#: From this many directories under events/, :func:`fingerprint` uses a second process.
+FORK_FROM = 16
+
+
+def _can_fork() -> bool:
+    import threading
+
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _is_directory(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir() and not entry.is_symlink()
+    except OSError:
+        return False
+
+
+def _fingerprint(
+    roots: list[tuple[str, str, bool]], events_dir: Path, subdirectories: list[str]
+) -> tuple[dict[str, bytes], int]:
+    """``fingerprint`` of ``roots`` (label, path, top level only?) and of each of
+    ``subdirectories`` of the events directory with everything below it."""
+    digests: dict[str, bytes] = {}
+    newest = 0
+    prefix = len(str(events_dir)) + 1
+    stack = [(label, path, shallow) for label, path, shallow in roots]
+    stack += [(f"events/{path[prefix:]}", path, False) for path in subdirectories]
+    while stack:
+        label, path, shallow = stack.pop()
+        events = label.startswith("events")
+        key = hashlib.blake2b(digest_size=16)
+        try:
+            with os.scandir(path) as scan:
+                for entry in scan:
+                    name = entry.name
+                    if events and name.startswith("."):
+                        continue
+                    if _is_directory(entry):
+                        if not shallow:
+                            stack.append((f"{label}/{name}", entry.path, False))
+                        continue
+                    if events and not name.endswith((".yaml", ".yml")):
+                        continue
+                    size, mtime, ctime, inode = _stat(entry)
+                    newest = max(newest, mtime)
+                    key.update(f"{name}\0{size}\0{mtime}\0{ctime}\0{inode}\n".encode())
+        except OSError:
+            key.update(b"unreadable")
+        digests[label] = key.digest()
+    return digests, newest
 
 
 def _stat(entry: os.DirEntry[str]) -> Stat:
@@ -272,51 +392,67 @@ class _Store:
         self.home = home / key
         self.code = _code_key()
 
+    def index(self) -> _Index | None:
+        index = _read(self.home / "index")
+        if not isinstance(index, _Index) or index.code != self.code:
+            return None
+        return index
+
     def manifest(self) -> _Manifest | None:
         manifest = _read(self.home / "manifest")
         if not isinstance(manifest, _Manifest) or manifest.code != self.code:
             return None
         return manifest
 
-    def races(self, manifest: _Manifest, races: Sequence[str]) -> list[tuple[str, Event]] | None:
-        """The cached (relative path, event) pairs of ``races``; None if a file is damaged."""
-        loaded: list[tuple[str, Event]] = []
+    def races(
+        self, shards: dict[str, str], races: Sequence[str]
+    ) -> list[tuple[int, str, Event]] | None:
+        """The cached (position, relative path, event) of ``races``' files, ``position`` in
+        the order of an uncached load; None if a race file is damaged."""
+        loaded: list[tuple[int, str, Event]] = []
         for race in races:
-            shard = _read(self.home / manifest.shards[race])
+            shard = _read(self.home / shards[race])
             if not isinstance(shard, list):
                 return None
             loaded.extend(shard)
         return loaded
+
+    def write_index(self, index: _Index) -> None:
+        try:
+            _write(self.home / "index", index)
+        except OSError:
+            return
 
     def write(
         self,
         repository: Repository,
         recorded: dict[str, tuple[Stat, bytes]],
         seeds: dict[str, tuple[Stat, bytes]],
+        directories: dict[str, bytes],
         started: int,
     ) -> None:
         """Record a checked, valid repository (best effort: a cache that cannot be
         written only makes the next load slower)."""
         prefix = len(str(repository.root / "events")) + 1
-        shards: dict[str, list[tuple[str, Event]]] = {}
-        for event in repository.events:  # in the order of the files
+        shards: dict[str, list[tuple[int, str, Event]]] = {}
+        for position, event in enumerate(repository.events):  # in the order of the files
             rel = str(repository.files[event.id].path)[prefix:]
-            shards.setdefault(event.race, []).append((rel, event))
+            shards.setdefault(event.race, []).append((position, rel, event))
         entries = {
-            rel: (*recorded[rel], race) for race, shard in shards.items() for rel, _ in shard
+            rel: (*recorded[rel], race) for race, shard in shards.items() for _, rel, _ in shard
         }
         names = {race: self._name(race, shard, entries) for race, shard in shards.items()}
         try:
             self.home.mkdir(parents=True, exist_ok=True)
             for race, shard in shards.items():
                 _write(self.home / names[race], shard)
-            manifest = _Manifest(self.code, started, entries, seeds, names)
-            _write(self.home / "manifest", manifest)  # last: it names the race files
+            _write(self.home / "manifest", _Manifest(self.code, started, entries, seeds, names))
+            _write(self.home / "index", _Index(self.code, started, directories, names))
         except OSError:
             return
 
-    def _name(self, race: str, shard: list[tuple[str, Event]], entries: dict[str, Any]) -> str:
-        inputs = repr((self.code, race, [(rel, entries[rel]) for rel, _ in shard]))
+    def _name(self, race: str, shard: list[tuple[int, str, Event]], entries: dict[str, Any]) -> str:
+        inputs = repr((self.code, race, [(n, rel, entries[rel]) for n, rel, _ in shard]))
         return f"race-{hashlib.blake2b(inputs.encode(), digest_size=12).hexdigest()}"
 
 
