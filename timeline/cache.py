@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import operator
 import os
 import pickle
 import sys
@@ -332,28 +333,35 @@ def _fingerprint(
     prefix = len(str(events_dir)) + 1
     stack = [(label, path, shallow) for label, path, shallow in roots]
     stack += [(f"events/{path[prefix:]}", path, False) for path in subdirectories]
-    while stack:
+    while stack:  # a hot loop: one stat per file, and as little else as can be
         label, path, shallow = stack.pop()
         events = label.startswith("events")
-        key = hashlib.blake2b(digest_size=16)
+        found: list[tuple[str, int, int, int, int]] = []
         try:
             with os.scandir(path) as scan:
                 for entry in scan:
                     name = entry.name
                     if events and name.startswith("."):
                         continue
-                    if _is_directory(entry):
+                    if entry.is_dir(follow_symlinks=False):
                         if not shallow:
                             stack.append((f"{label}/{name}", entry.path, False))
                         continue
                     if events and not name.endswith((".yaml", ".yml")):
                         continue
-                    size, mtime, ctime, inode = _stat(entry)
-                    newest = max(newest, mtime)
-                    key.update(f"{name}\0{size}\0{mtime}\0{ctime}\0{inode}\n".encode())
+                    try:
+                        info = entry.stat()
+                    except OSError:
+                        found.append((name, -1, 0, 0, 0))
+                        continue
+                    found.append(
+                        (name, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                    )
         except OSError:
-            key.update(b"unreadable")
-        digests[label] = key.digest()
+            found.append(("", -1, 0, 0, 0))  # unreadable
+        if found:
+            newest = max(newest, max(map(operator.itemgetter(2), found)))
+        digests[label] = hashlib.blake2b(pickle.dumps(found), digest_size=16).digest()
     return digests, newest
 
 

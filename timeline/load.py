@@ -366,15 +366,34 @@ def _as_reported_problems(
     seen: set[tuple[str, str]] = set()
     for race, mine in _by_race(events).items():
         days = sorted({e.reported for e in mine if e.reported is not None})
+        previous: list[Event] = []
+        saved = [RaceState(race)]  # saved[i]: the state after the first i * _EVERY events
         for day in days:
+            # A later day adds reports, mostly of recent events: the replay of the day
+            # before stands up to the first event that differs; resume from a saved state.
             history = told_at(mine, datetime.date.max, race, known_on=day)
+            base = min(_common_prefix(previous, history) // _EVERY, len(saved) - 1)
+            del saved[base + 1 :]
             corrected = {
                 e.corrects: e.id for e in reported_by(mine, day) if isinstance(e, Correction)
             }
-            for problem in _replay(race, history, files, corrected):
+            for problem in _replay(race, history, files, corrected, start=base, saved=saved):
                 if problem.severity == "error" and (problem.path, problem.message) not in seen:
                     seen.add((problem.path, problem.message))
                     yield attrs.evolve(problem, message=f"as reported by {day}: {problem.message}")
+            previous = history
+
+
+#: Events between the states saved while replaying a race as reported on each day.
+_EVERY = 64
+
+
+def _common_prefix(first: Sequence[Event], second: Sequence[Event]) -> int:
+    """How many events the two replay orders share at their start."""
+    for index, (a, b) in enumerate(zip(first, second, strict=False)):
+        if a is not b:
+            return index
+    return min(len(first), len(second))
 
 
 def _by_race(events: Sequence[Event]) -> dict[str, list[Event]]:
@@ -385,10 +404,22 @@ def _by_race(events: Sequence[Event]) -> dict[str, list[Event]]:
 
 
 def _replay(
-    race: str, history: list[Event], files: Mapping[str, EventFile], corrected: dict[str, str]
+    race: str,
+    history: list[Event],
+    files: Mapping[str, EventFile],
+    corrected: dict[str, str],
+    *,
+    start: int = 0,
+    saved: list[RaceState] | None = None,
 ) -> Iterator[Problem]:
-    replayer = Replayer(RaceState(race))
-    for event in history:  # told_at gives them in replay order
+    """The problems of replaying ``history`` (in replay order); with ``saved``, from the
+    state ``saved[start]`` after ``start * _EVERY`` events, saving a state every ``_EVERY``."""
+    replayer = Replayer(saved[start] if saved is not None else RaceState(race))
+    first = start * _EVERY if saved is not None else 0
+    for index in range(first, len(history)):
+        event = history[index]
+        if saved is not None and index > first and index % _EVERY == 0:
+            saved.append(replayer.state())  # the state after ``index`` events
         try:
             replayer.apply(event)  # an event that does not fit changes nothing
         except ReplayError as exc:
