@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 
 import attrs
 from hypothesis import given
@@ -40,7 +39,7 @@ def test_resuming_reports_what_replaying_every_day_reports(events: list[Event], 
     """Drawn races (their sources published on drawn days, so events are often reported
     before what they need) give the same problems, in the same order, for any spacing
     of the saved states."""
-    files = {e.id: EventFile(Path(f"/nowhere/{e.id}.yaml")) for e in events}
+    files = {e.id: EventFile(f"/nowhere/{e.id}.yaml") for e in events}
     spacing = load._EVERY
     load._EVERY = every
     try:

@@ -201,16 +201,16 @@ def test_an_edit_reads_only_the_files_that_changed(
     edited = _files(events)[3]
     _summary(edited, "An edited summary")
     expected = _uncached(events)
-    read: list[Path] = []
+    read: list[str] = []
     original = load.read_files
 
-    def spy(paths: list[Path], *args: object) -> object:
+    def spy(paths: list[str], *args: object) -> object:
         read.extend(paths)
         return original(paths, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr("timeline.load.read_files", spy)
     assert expected == _cached(events, tmp_path / "cache")
-    assert [edited] == read
+    assert [str(edited)] == read
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip a byte", "empty", "not a cache"])

@@ -47,6 +47,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from stat import S_ISDIR
 from typing import Any
 
 import attrs
@@ -65,6 +66,8 @@ from timeline.repository import (
 
 #: Bump when the layout of the cache files changes.
 FORMAT = 1
+
+_YAML = (".yaml", ".yml")
 
 #: A file modified this close to the moment its stat was recorded is checked by content.
 RACY_NS = 2_000_000_000
@@ -188,7 +191,7 @@ def _check(
             kept = {rel: e for _, rel, e in cached if rel in files and rel not in changed_set}
     fresh = {
         _relative(read.path, events_dir): read
-        for read in read_files([events_dir / rel for rel in files if rel not in kept], root)
+        for read in read_files([f"{events_dir}/{rel}" for rel in files if rel not in kept], root)
     }
     recorded = {rel: (read.stat, read.digest) for rel, read in fresh.items()}
     recorded.update((rel, (files[rel], manifest.files[rel][1])) for rel in kept if manifest)
@@ -203,13 +206,13 @@ def _check(
     def reads() -> Iterator[FileRead]:
         for rel, stat in files.items():  # in the order of an uncached load
             if rel in fresh:
-                yield fresh[rel]
+                yield fresh.pop(rel)  # let it go once checked: 100,000 of them weigh
                 continue
-            event, path = kept[rel], events_dir / rel
+            event, path = kept[rel], f"{events_dir}/{rel}"
             problems: tuple[Problem, ...] = ()
             if seeds is not None:  # the seeds changed: check this file's quotes again
                 problems = tuple(
-                    Problem(str(path), *EventFile(path).locate(where), message)
+                    Problem(path, *EventFile(path).locate(where), message)
                     for where, message in quote_problems(event, seeds)
                 )
             yield FileRead(path, None if problems else event, problems, stat, b"")
@@ -224,13 +227,13 @@ def _repository(
     shards: dict[str, str],
 ) -> Repository:
     loaded.sort(key=lambda item: item[0])  # in the order of an uncached load
-    files = {event.id: EventFile(events_dir / rel) for _, rel, event in loaded}
+    files = {event.id: EventFile(f"{events_dir}/{rel}") for _, rel, event in loaded}
     events = tuple(event for _, _, event in loaded)
     return Repository(events_dir.parent, events, files, tuple(sorted(shards)))
 
 
-def _relative(path: Path, events_dir: Path) -> str:
-    return str(path)[len(str(events_dir)) + 1 :]
+def _relative(path: str, events_dir: Path) -> str:
+    return path[len(str(events_dir)) + 1 :]
 
 
 def _scan(events_dir: Path) -> Iterator[tuple[str, Stat]]:
@@ -341,18 +344,18 @@ def _fingerprint(
             with os.scandir(path) as scan:
                 for entry in scan:
                     name = entry.name
-                    if events and name.startswith("."):
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        if not shallow:
+                    if events and not (name.endswith(_YAML) and name[0] != "."):
+                        if name[0] != "." and not shallow and _is_directory(entry):
                             stack.append((f"{label}/{name}", entry.path, False))
-                        continue
-                    if events and not name.endswith((".yaml", ".yml")):
-                        continue
+                        continue  # not an event file
                     try:
                         info = entry.stat()
                     except OSError:
                         found.append((name, -1, 0, 0, 0))
+                        continue
+                    if S_ISDIR(info.st_mode):  # a directory, named like a file or in seeds/
+                        if not shallow and not entry.is_symlink():
+                            stack.append((f"{label}/{name}", entry.path, False))
                         continue
                     found.append(
                         (name, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
@@ -444,7 +447,7 @@ class _Store:
         prefix = len(str(repository.root / "events")) + 1
         shards: dict[str, list[tuple[int, str, Event]]] = {}
         for position, event in enumerate(repository.events):  # in the order of the files
-            rel = str(repository.files[event.id].path)[prefix:]
+            rel = repository.files[event.id].location[prefix:]
             shards.setdefault(event.race, []).append((position, rel, event))
         entries = {
             rel: (*recorded[rel], race) for race, shard in shards.items() for _, rel, _ in shard

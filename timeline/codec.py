@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import sys
 import typing
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -30,6 +31,9 @@ from timeline.events import EVENT_TYPES, Correction, Event
 
 FieldPath = tuple[str | int, ...]
 
+#: Text up to this long (ids, member codes, names, dates) is interned.
+_INTERNED = 64
+
 # Envelope keys written first and last around the type-specific fields.
 _HEAD = ("type", "id", "race", "date", "summary")
 _TAIL = ("sources", "dissent", "note")
@@ -45,7 +49,8 @@ class EventDataError(TimelineError, ValueError):
 
 def _structure_text(value: Any, _: type) -> str:
     if isinstance(value, str):
-        return value
+        # ids, codes and names repeat across thousands of events: keep one copy of each
+        return sys.intern(value) if len(value) <= _INTERNED else value
     if value is None:
         raise ValueError("is empty; expected text")
     kind = (

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -55,8 +56,13 @@ class Date:
         return self.text
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_date(text: str) -> Date:
-    """Parse an EDTF date; raise :class:`DateError` with a readable reason if it is not one."""
+    """Parse an EDTF date; raise :class:`DateError` with a readable reason if it is not one.
+
+    Cached: a repository repeats its days (every source of one article gives the
+    same date), and equal dates then share one immutable value.
+    """
     text = text.strip()
     match = _PLAIN.fullmatch(text)
     if match is not None:

@@ -112,9 +112,9 @@ def check_read(
             continue
         if event.id in files:
             line, column = EventFile(read.path).locate(("id",))
-            other = files[event.id].path
+            other = files[event.id].location
             message = f"id {event.id!r} is also used by {other}"
-            problems.append(Problem(str(read.path), line, column, message))
+            problems.append(Problem(read.path, line, column, message))
             continue
         events.append(event)
         files[event.id] = EventFile(read.path)
@@ -134,7 +134,7 @@ _CHUNK = 250
 
 
 def read_files(
-    paths: list[Path], root: Path, today: datetime.date | None = None, workers: int | None = None
+    paths: list[str], root: Path, today: datetime.date | None = None, workers: int | None = None
 ) -> Iterator[FileRead]:
     """Each file read, parsed and checked on its own, in the order of ``paths``.
 
@@ -161,36 +161,37 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _read_job(job: tuple[list[Path], Path, datetime.date | None]) -> list[FileRead]:
+def _read_job(job: tuple[list[str], Path, datetime.date | None]) -> list[FileRead]:
     return list(_read_chunk(*job))
 
 
-def _read_chunk(paths: list[Path], root: Path, today: datetime.date | None) -> Iterator[FileRead]:
+def _read_chunk(paths: list[str], root: Path, today: datetime.date | None) -> Iterator[FileRead]:
     seeds = SeedCache(root)
     for path in paths:
         yield _read_file(path, seeds, today)
 
 
-def _read_file(path: Path, seeds: SeedCache, today: datetime.date | None) -> FileRead:
+def _read_file(path: str, seeds: SeedCache, today: datetime.date | None) -> FileRead:
     problems: list[Problem] = []
     try:
-        info = path.stat()  # before reading: a change after this shows as a new stat
-        raw = path.read_bytes()
+        info = os.stat(path)  # before reading: a change after this shows as a new stat
+        with open(path, "rb") as file:
+            raw = file.read()
     except OSError as exc:
-        problems.append(Problem(str(path), 1, 1, f"cannot be read: {exc.strerror}"))
+        problems.append(Problem(path, 1, 1, f"cannot be read: {exc.strerror}"))
         return FileRead(path, None, tuple(problems), (0, 0, 0, 0), b"")
     stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
     event = _load_file(path, raw, seeds, problems, today)
     return FileRead(path, event, tuple(problems), stat, digest(raw))
 
 
-def _event_paths(events_dir: Path) -> Iterator[Path]:
+def _event_paths(events_dir: Path) -> Iterator[str]:
     for entry in event_entries(str(events_dir)):
-        yield Path(entry.path)
+        yield entry.path
 
 
 def _load_file(
-    path: Path,
+    path: str,
     raw: bytes,
     seeds: SeedCache,
     problems: list[Problem],
@@ -202,23 +203,23 @@ def _load_file(
         nonlocal document
         if document is None:
             document = located(text)
-        problems.append(Problem(str(path), *document.locate(field), message))
+        problems.append(Problem(path, *document.locate(field), message))
 
     if len(raw) > MAX_FILE_BYTES:
         message = f"is {len(raw)} bytes; event files are limited to {MAX_FILE_BYTES}"
-        problems.append(Problem(str(path), 1, 1, message))
+        problems.append(Problem(path, 1, 1, message))
         return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         message = f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
-        problems.append(Problem(str(path), line, 1, message))
+        problems.append(Problem(path, line, 1, message))
         return None
     try:
         data = yamlio.load(text)
     except yamlio.YamlProblem as exc:
-        problems.append(Problem(str(path), exc.line, exc.column, exc.message))
+        problems.append(Problem(path, exc.line, exc.column, exc.message))
         return None
     try:
         event = structure_event(data)
@@ -227,8 +228,9 @@ def _load_file(
             problem(field, _describe(field, message))
         return None
     before = len(problems)
-    if event.id != path.stem:
-        problem(("id",), f"id {event.id!r} must equal the file name stem {path.stem!r}")
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if event.id != stem:
+        problem(("id",), f"id {event.id!r} must equal the file name stem {stem!r}")
     if event.reported is None:
         problem(
             ("sources",),
@@ -293,7 +295,7 @@ def _publication_problems(
         for date, event, where in uses:
             if date != usual:
                 yield Problem(
-                    str(files[event.id].path),
+                    files[event.id].location,
                     *files[event.id].locate(where),
                     f"{format_path(where)}: {date}, but {times} other citations"
                     f" date {document} {usual}; a document has one publication date",
@@ -322,7 +324,7 @@ def _supersession_problems(
         else:
             claimed[target_id] = event.id
             continue
-        yield Problem(str(where.path), *where.locate(field), message)
+        yield Problem(where.location, *where.locate(field), message)
 
 
 def _replay_problems(
@@ -448,9 +450,9 @@ def _where(
     is reported in the correction's file, under ``replacement``."""
     if event.id in corrected:
         event_file = files[corrected[event.id]]
-        return str(event_file.path), event_file.locate(("replacement", *field))
+        return event_file.location, event_file.locate(("replacement", *field))
     event_file = files[event.id]
-    return str(event_file.path), event_file.locate(field)
+    return event_file.location, event_file.locate(field)
 
 
 def normalize_quote(text: str) -> str:

@@ -32,12 +32,18 @@ class EventFile:
     them); :meth:`locate` parses the file again, which only a problem needs.
     """
 
-    path: Path
+    location: str  # the path, kept as text: a repository holds one per event
+
+    @property
+    def path(self) -> Path:
+        """The path of the file."""
+        return Path(self.location)
 
     def locate(self, field: tuple[str | int, ...]) -> tuple[int, int]:
         """Line and column of ``field`` (or its nearest ancestor) in the file."""
         try:
-            text = self.path.read_bytes().decode("utf-8-sig")
+            with open(self.location, "rb") as file:
+                text = file.read().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             return 1, 1
         return located(text).locate(field)
@@ -113,7 +119,7 @@ class FileRead:
     """One event file as read: its event (None if it has problems), its problems, and
     what it looked like on disk (``os.stat`` before reading, a digest of the bytes)."""
 
-    path: Path
+    path: str
     event: Event | None
     problems: tuple[Problem, ...]
     stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
