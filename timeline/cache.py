@@ -38,11 +38,13 @@ after random edits):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import operator
 import os
 import pickle
+import struct
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -94,11 +96,41 @@ def default_directory() -> Path:
 
 @attrs.frozen
 class _Manifest:
+    """What every file looked like when the repository was checked, and its race."""
+
     code: bytes
     taken_ns: int  # the time just before the stats below were taken
-    files: dict[str, tuple[Stat, bytes, str]]  # relative path -> stat, digest, race
+    paths: list[str]  # relative to the events directory
+    packed: bytes  # per path: size, mtime_ns, ctime_ns, inode, digest (packed: a pickle
+    races: list[str]  # of 100,000 small tuples costs more memory than the events)
     seeds: dict[str, tuple[Stat, bytes]]
     shards: dict[str, str]  # race -> file name
+
+    @classmethod
+    def of(
+        cls,
+        code: bytes,
+        taken_ns: int,
+        files: dict[str, tuple[Stat, bytes, str]],
+        seeds: dict[str, tuple[Stat, bytes]],
+        shards: dict[str, str],
+    ) -> _Manifest:
+        packed = b"".join(_ENTRY.pack(*stat, digest) for stat, digest, _ in files.values())
+        races = [race for _, _, race in files.values()]
+        return cls(code, taken_ns, list(files), packed, races, seeds, shards)
+
+    @functools.cached_property
+    def files(self) -> dict[str, tuple[Stat, bytes, str]]:
+        """Relative path -> stat, digest, race."""
+        return {
+            path: ((size, mtime, ctime, inode), digest, race)
+            for path, (size, mtime, ctime, inode, digest), race in zip(
+                self.paths, _ENTRY.iter_unpack(self.packed), self.races, strict=True
+            )
+        }
+
+
+_ENTRY = struct.Struct("<qqqQ16s")
 
 
 @attrs.frozen
@@ -158,6 +190,7 @@ def load_repository(
     # digests of the seeds before any quote is checked against them
     seed_entries = {rel: (stat, _digest_file(seeds_dir / rel)) for rel, stat in seeds.items()}
     check, recorded = _check(cache, events_dir, manifest, files, changed, removed, seeds_changed)
+    del files, manifest  # 100,000 entries each: let them go before the cache is written
     if check.errors:
         raise LoadError(check.errors)
     cache.write(check.repository, recorded, seed_entries, directories, started)
@@ -189,26 +222,28 @@ def _check(
         cached = cache.races(manifest.shards, tuple(manifest.shards))
         if cached is not None:
             kept = {rel: e for _, rel, e in cached if rel in files and rel not in changed_set}
-    fresh = {
-        _relative(read.path, events_dir): read
-        for read in read_files([f"{events_dir}/{rel}" for rel in files if rel not in kept], root)
-    }
-    recorded = {rel: (read.stat, read.digest) for rel, read in fresh.items()}
-    recorded.update((rel, (files[rel], manifest.files[rel][1])) for rel in kept if manifest)
+    fresh = read_files([f"{events_dir}/{rel}" for rel in files if rel not in kept], root)
+    recorded: dict[str, tuple[Stat, bytes]] = {}
     touched = {
         manifest.files[rel][2]
         for rel in (*changed, *removed)
         if manifest is not None and rel in manifest.files
     }
-    touched.update(read.event.race for read in fresh.values() if read.event is not None)
     seeds = SeedCache(root) if seeds_changed else None
 
     def reads() -> Iterator[FileRead]:
-        for rel, stat in files.items():  # in the order of an uncached load
-            if rel in fresh:
-                yield fresh.pop(rel)  # let it go once checked: 100,000 of them weigh
+        """Every file in the order of an uncached load: fresh reads (in that order too,
+        streamed, so that 100,000 of them never wait in memory) or cached events."""
+        for rel, stat in files.items():
+            if rel not in kept:
+                read = next(fresh)
+                recorded[rel] = (read.stat, read.digest)
+                if read.event is not None:
+                    touched.add(read.event.race)
+                yield read
                 continue
             event, path = kept[rel], f"{events_dir}/{rel}"
+            recorded[rel] = (stat, manifest.files[rel][1]) if manifest else (stat, b"")
             problems: tuple[Problem, ...] = ()
             if seeds is not None:  # the seeds changed: check this file's quotes again
                 problems = tuple(
@@ -217,6 +252,7 @@ def _check(
                 )
             yield FileRead(path, None if problems else event, problems, stat, b"")
 
+    # check_read reads every file before it replays, so `touched` is complete by then
     replay = touched if kept else None
     return check_read(root, reads(), replay=replay), recorded
 
@@ -230,10 +266,6 @@ def _repository(
     files = {event.id: EventFile(f"{events_dir}/{rel}") for _, rel, event in loaded}
     events = tuple(event for _, _, event in loaded)
     return Repository(events_dir.parent, events, files, tuple(sorted(shards)))
-
-
-def _relative(path: str, events_dir: Path) -> str:
-    return path[len(str(events_dir)) + 1 :]
 
 
 def _scan(events_dir: Path) -> Iterator[tuple[str, Stat]]:
@@ -446,18 +478,20 @@ class _Store:
         written only makes the next load slower)."""
         prefix = len(str(repository.root / "events")) + 1
         shards: dict[str, list[tuple[int, str, Event]]] = {}
+        entries: dict[str, tuple[Stat, bytes, str]] = {}
         for position, event in enumerate(repository.events):  # in the order of the files
             rel = repository.files[event.id].location[prefix:]
             shards.setdefault(event.race, []).append((position, rel, event))
-        entries = {
-            rel: (*recorded[rel], race) for race, shard in shards.items() for _, rel, _ in shard
-        }
-        names = {race: self._name(race, shard, entries) for race, shard in shards.items()}
+            entries[rel] = (*recorded.pop(rel), event.race)  # pop: one copy at a time
+        names: dict[str, str] = {}
         try:
             self.home.mkdir(parents=True, exist_ok=True)
-            for race, shard in shards.items():
+            for race in list(shards):
+                shard = shards.pop(race)
+                names[race] = self._name(race, shard, entries)
                 _write(self.home / names[race], shard)
-            _write(self.home / "manifest", _Manifest(self.code, started, entries, seeds, names))
+            manifest = _Manifest.of(self.code, started, entries, seeds, names)
+            _write(self.home / "manifest", manifest)
             _write(self.home / "index", _Index(self.code, started, directories, names))
         except OSError:
             return
@@ -478,10 +512,11 @@ def _code_key() -> bytes:
 
 def _write(path: Path, value: object) -> None:
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    blob = _MAGIC + hashlib.blake2b(data, digest_size=_DIGEST).digest() + data
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}")
     try:
-        temporary.write_bytes(blob)
+        with temporary.open("wb") as file:
+            file.write(_MAGIC + hashlib.blake2b(data, digest_size=_DIGEST).digest())
+            file.write(data)
         os.replace(temporary, path)  # atomic: readers see the old file or the new one
     finally:
         temporary.unlink(missing_ok=True)
