@@ -50,7 +50,7 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from stat import S_ISDIR
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -58,9 +58,7 @@ from timeline.errors import LoadError, Problem, TimelineError
 from timeline.events import Event
 from timeline.fold import pick_race
 from timeline.repository import (
-    Check,
     EventFile,
-    FileRead,
     Repository,
     digest,
     event_entries,
@@ -68,6 +66,9 @@ from timeline.repository import (
 
 #: Bump when the layout of the cache files changes.
 FORMAT = 1
+
+if TYPE_CHECKING:
+    from timeline.load import Check
 
 _YAML = (".yaml", ".yml")
 
@@ -213,7 +214,13 @@ def _check(
 ) -> tuple[Check, dict[str, tuple[Stat, bytes]]]:
     """Check the repository, reading only the files that changed; also return what each
     file looked like (stat, digest) when the event that was checked came from it."""
-    from timeline.load import SeedCache, check_read, quote_problems, read_files  # YAML, cattrs
+    from timeline.load import (  # they need YAML and cattrs: imported only to read files
+        FileRead,
+        SeedCache,
+        check_read,
+        quote_problems,
+        read_files,
+    )
 
     root = events_dir.parent
     changed_set = set(changed)

@@ -199,6 +199,7 @@ class _Candidate:
         "name",
         "put_forward_by",
         "stated",
+        "stated_by",
         "status",
     )
 
@@ -217,7 +218,8 @@ class _Candidate:
         self.country = country
         self.put_forward_by = put_forward_by
         self.backers: dict[str, tuple[tuple[str, ...], str]] = {}
-        self.stated: list[StatedCondition] = []
+        self.stated: list[StatedCondition] = []  # in the order stated
+        self.stated_by: dict[str, int] = {}  # member -> how many of ``stated`` are its
         self.entered = entered
         self.frozen: Candidate | None = None
 
@@ -228,6 +230,8 @@ class _Candidate:
         )
         copy.backers = {b.member: (b.conditions, b.since) for b in value.backers}
         copy.stated = list(value.stated_conditions)
+        for stated in copy.stated:
+            copy.stated_by[stated.member] = copy.stated_by.get(stated.member, 0) + 1
         copy.frozen = value
         return copy
 
@@ -313,25 +317,35 @@ class Replayer:
     def run(self, events: Iterable[Event]) -> Replayer:
         """Apply ``events`` in the order given; stop at the first that does not fit."""
         race, rules = self._race, _RULES
-        applied, last = self.applied, self.last_event
+        opened = self.rule is not None
+        applied, done = self.applied, None
         try:
             for event in events:
                 if event.race != race:
                     raise ReplayError(
                         event.id, f"belongs to race {event.race!r}, not {race!r}", ("race",)
                     )
-                rule = rules.get(type(event)) or _rule_for(type(event))
-                if rule is not _opening and self.rule is None:
-                    raise ReplayError(
-                        event.id,
-                        f"race {race!r} has no opening event dated before this one",
-                        ("date",),
-                    )
-                rule(self, event)
+                try:
+                    rule = rules[type(event)]
+                except KeyError:
+                    rule = _rule_for(type(event))
+                if not opened:
+                    if not isinstance(event, Opening):
+                        raise ReplayError(
+                            event.id,
+                            f"race {race!r} has no opening event dated before this one",
+                            ("date",),
+                        )
+                    rule(self, event)
+                    opened = True
+                else:
+                    rule(self, event)
                 applied += 1
-                last = event.id
+                done = event
         finally:  # the events before one that does not fit are applied
-            self.applied, self.last_event = applied, last
+            self.applied = applied
+            if done is not None:
+                self.last_event = done.id
         return self
 
     def meets_rule(self, candidate_id: str) -> bool:
@@ -378,12 +392,13 @@ class Replayer:
                 del other.backers[member]
                 other.frozen = None
             backing_of[member] = candidate.id
-        elif not conditions and not candidate.stated:
+        elif not conditions and member not in candidate.stated_by:
             return  # backed already, nothing new: the backing stays as it was
         carried: list[str] = []
-        if candidate.stated:
+        if member in candidate.stated_by:
             carried = [c for s in candidate.stated if s.member == member for c in s.conditions]
             candidate.stated = [s for s in candidate.stated if s.member != member]
+            del candidate.stated_by[member]
         previous, since = backers.get(member, ((), event_id))
         if carried or conditions:
             previous = tuple(dict.fromkeys((*previous, *carried, *conditions)))
@@ -426,8 +441,9 @@ def _electorate_change(r: Replayer, event: ElectorateChange) -> None:
             del candidate.backers[member]
             candidate.frozen = None
         for candidate in r._candidates.values():
-            if any(s.member == member for s in candidate.stated):
+            if member in candidate.stated_by:
                 candidate.stated = [s for s in candidate.stated if s.member != member]
+                del candidate.stated_by[member]
                 candidate.frozen = None
     r._electorate.update(event.joined)
     r._electorate.difference_update(event.left)
@@ -478,26 +494,26 @@ def _condition(r: Replayer, event: Condition) -> None:
         return
     stated = StatedCondition(event.member, event.kind, event.conditions, event.id)
     candidate.stated = [*candidate.stated, stated]
+    candidate.stated_by[event.member] = candidate.stated_by.get(event.member, 0) + 1
     candidate.frozen = None
 
 
 def _endorsement(r: Replayer, event: Endorsement) -> None:
     candidate = r._candidates.get(event.candidate)
-    if candidate is None or candidate.status is Status.WITHDRAWN:  # not ACTIVE, and faster
+    if candidate is None or candidate.status is _WITHDRAWN:  # not ACTIVE, and faster
         candidate = r._require_candidate(event, event.candidate)  # raises
     members = event.members
     if not r._electorate.issuperset(members):
         for index, member in enumerate(members):
             r._require_member(event, member, ("members", index))
-    conditions = event.conditions
-    if conditions or candidate.stated:
-        for member in members:
-            r._back(member, candidate, conditions, event.id)
-        return
-    # The common case, inlined from _back: plain support, nothing to merge. A member
-    # that backs someone else moves; one that backs this candidate stays as it was.
+    conditions, stated_by, event_id = event.conditions, candidate.stated_by, event.id
     backing_of, candidate_id = r._backing_of, candidate.id
     for member in members:
+        if conditions or member in stated_by:  # conditions to merge: the general rule
+            r._back(member, candidate, conditions, event_id)
+            continue
+        # The common case, inlined from _back: plain support, nothing to merge. A member
+        # that backs someone else moves; one that backs this candidate stays as it was.
         current = backing_of.get(member)
         if current != candidate_id:
             if current is not None:
@@ -505,7 +521,7 @@ def _endorsement(r: Replayer, event: Endorsement) -> None:
                 del other.backers[member]
                 other.frozen = None
             backing_of[member] = candidate_id
-            candidate.backers[member] = ((), event.id)
+            candidate.backers[member] = ((), event_id)
             candidate.frozen = None
 
 
@@ -527,6 +543,7 @@ def _appointment(r: Replayer, event: Appointment) -> None:
     r.takes_office = event.takes_office
 
 
+_WITHDRAWN = Status.WITHDRAWN
 _Rule = Callable[[Replayer, Any], None]
 
 _RULES: dict[type[Event], _Rule] = {

@@ -34,9 +34,7 @@ from timeline.errors import LoadError, Problem, ReplayError
 from timeline.events import SUPERSEDING, Appointment, Citation, Correction, Event, Retraction
 from timeline.fold import Replayer, replay_order, reported_by, told_at
 from timeline.repository import (
-    Check,
     EventFile,
-    FileRead,
     Repository,
     digest,
     event_entries,
@@ -52,6 +50,37 @@ MAX_FILE_BYTES = 256 * 1024
 
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _SPACE = re.compile(r"\s+")
+
+
+@attrs.frozen
+class Check:
+    """What checking a repository found: the events that loaded and every problem."""
+
+    repository: Repository
+    problems: tuple[Problem, ...]
+    files: int
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that make the repository invalid."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The problems worth a look that do not make it invalid."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+
+@attrs.frozen
+class FileRead:
+    """One event file as read: its event (None if it has problems), its problems, and
+    what it looked like on disk (``os.stat`` before reading, a digest of the bytes)."""
+
+    path: str
+    event: Event | None
+    problems: tuple[Problem, ...]
+    stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+    digest: bytes
 
 
 def load_repository(events_dir: Path) -> Repository:

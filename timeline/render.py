@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from timeline.diff import StateDiff
-from timeline.errors import Problem
 from timeline.events import Citation, Event
-from timeline.query import Conflict
 from timeline.state import Backing, Candidate, RaceState, Status
+
+if TYPE_CHECKING:  # for annotations only: `timeline state` needs neither module
+    from timeline.diff import StateDiff
+    from timeline.errors import Problem
+    from timeline.query import Conflict
 
 
 def state_to_json(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from timeline.errors import Problem, RepositoryNotFoundError
+from timeline.errors import RepositoryNotFoundError
 from timeline.events import Event
 from timeline.fold import pick_race
 from timeline.fold import races as race_ids
@@ -93,37 +93,6 @@ def find_repository(start: Path | None = None) -> Path:
         if (directory / "events").is_dir():
             return directory
     raise RepositoryNotFoundError(f"no events/ directory in {here} or any parent; use --events DIR")
-
-
-@attrs.frozen
-class Check:
-    """What checking a repository found: the events that loaded and every problem."""
-
-    repository: Repository
-    problems: tuple[Problem, ...]
-    files: int
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        """The problems that make the repository invalid."""
-        return tuple(p for p in self.problems if p.severity == "error")
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        """The problems worth a look that do not make it invalid."""
-        return tuple(p for p in self.problems if p.severity == "warning")
-
-
-@attrs.frozen
-class FileRead:
-    """One event file as read: its event (None if it has problems), its problems, and
-    what it looked like on disk (``os.stat`` before reading, a digest of the bytes)."""
-
-    path: str
-    event: Event | None
-    problems: tuple[Problem, ...]
-    stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-    digest: bytes
 
 
 def digest(data: bytes) -> bytes:
