@@ -33,7 +33,7 @@ from timeline.fold import Replayer, replay_order, reported_by, supersede
 from timeline.state import RaceState
 
 #: Events between checkpoints: a query replays at most this many after a bisect.
-EVERY = 128
+EVERY = 32
 
 
 class _Version:

@@ -183,6 +183,9 @@ def state_at(
 # --- the working copy ----------------------------------------------------------------------
 
 
+_Backing = tuple[tuple[str, ...], str]  # a backing being replayed: (conditions, since)
+
+
 class _Candidate:
     """A candidate being replayed: :class:`Candidate` with mutable backers and conditions.
 
@@ -196,6 +199,7 @@ class _Candidate:
         "entered",
         "frozen",
         "id",
+        "made",
         "name",
         "put_forward_by",
         "stated",
@@ -217,7 +221,11 @@ class _Candidate:
         self.status = status
         self.country = country
         self.put_forward_by = put_forward_by
-        self.backers: dict[str, tuple[tuple[str, ...], str]] = {}
+        self.backers: dict[str, _Backing] = {}
+        # member -> the last Backing value made for it, and from which entry of ``backers``:
+        # freezing reuses it while the entry is the same object (a checkpoint query
+        # freezes dozens of unchanged backings)
+        self.made: dict[str, tuple[_Backing, Backing]] = {}
         self.stated: list[StatedCondition] = []  # in the order stated
         self.stated_by: dict[str, int] = {}  # member -> how many of ``stated`` are its
         self.entered = entered
@@ -228,7 +236,9 @@ class _Candidate:
         copy = cls(
             value.id, value.name, value.status, value.country, value.put_forward_by, value.entered
         )
-        copy.backers = {b.member: (b.conditions, b.since) for b in value.backers}
+        for backing in value.backers:
+            entry = copy.backers[backing.member] = (backing.conditions, backing.since)
+            copy.made[backing.member] = (entry, backing)
         copy.stated = list(value.stated_conditions)
         for stated in copy.stated:
             copy.stated_by[stated.member] = copy.stated_by.get(stated.member, 0) + 1
@@ -237,14 +247,19 @@ class _Candidate:
 
     def freeze(self) -> Candidate:
         if self.frozen is None:
-            backers = sorted(self.backers.items())
+            backers = []
+            for member in sorted(self.backers):
+                entry, made = self.backers[member], self.made.get(member)
+                if made is None or made[0] is not entry:
+                    made = self.made[member] = (entry, Backing(member, entry[0], entry[1]))
+                backers.append(made[1])
             self.frozen = Candidate(
                 self.id,
                 self.name,
                 self.status,
                 country=self.country,
                 put_forward_by=self.put_forward_by,
-                backers=tuple(Backing(member, c, since) for member, (c, since) in backers),
+                backers=tuple(backers),
                 stated_conditions=tuple(self.stated),
                 entered=self.entered,
             )
