@@ -301,3 +301,14 @@ def test_the_default_cache_is_the_users(monkeypatch: pytest.MonkeyPatch) -> None
     assert Path(platformdirs.user_cache_dir("timeline", appauthor=False)) == (
         cache.default_directory()
     )
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path: Path) -> None:
+    """A cache directory that is a file (or read-only, or on a full disk) is no error."""
+    events = _two_races(tmp_path / "repo")
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the cache would go", encoding="utf-8")
+    expected = _uncached(events)
+    assert expected == _cached(events, blocked)
+    assert expected == _cached(events, blocked)
+    assert "a file where the cache would go" == blocked.read_text(encoding="utf-8")

@@ -95,6 +95,12 @@ class RaceIndex:
         """The state of the race on day ``at`` (raises :class:`ReplayError` as ``state_at``)."""
         return self._version(bisect.bisect_right(self._change_days, at)).state_at(at)
 
+    def prepare(self) -> RaceIndex:
+        """Replay every version of the history now rather than at its first query."""
+        for changes in range(len(self._changes) + 1):
+            self._version(changes)
+        return self
+
     def _version(self, changes: int) -> _Version:
         """The history as told once the first ``changes`` retractions/corrections count."""
         if changes not in self._versions:

@@ -158,7 +158,7 @@ def check_read(
 
 
 #: Below this many files, reading in one process beats starting others.
-PARALLEL_FROM = 2000
+PARALLEL_FROM = 500
 _CHUNK = 250
 
 
