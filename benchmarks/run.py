@@ -77,6 +77,20 @@ def median_process(command: Sequence[str], runs: int, env: dict[str, str] | None
     return statistics.median(times)
 
 
+def interleaved(
+    commands: Sequence[Sequence[str]], runs: int, env: dict[str, str] | None = None
+) -> list[float]:
+    """The median wall time of each command, run in turn ``runs`` times: a machine whose
+    load drifts during the measurement slows every command alike."""
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for command, spent in zip(commands, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, env=env, cwd=ROOT)
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
+
+
 def peak_rss_mb(command: Sequence[str], env: dict[str, str] | None = None) -> float:
     """The largest resident set of any process ``command`` starts (itself or a worker)."""
     probe = (
@@ -157,8 +171,7 @@ def warm_state(report: Report, events_dir: Path, work: Path, runs: int) -> None:
     command += ["--at", "2015-06-30"]
     cold = median_process(command, 1, env)
     time.sleep(RACY_NS / 1e9)  # files written within this of the cache are checked by content
-    warm = median_process(command, runs, env)
-    bare = median_process([sys.executable, "-c", BARE_IMPORTS], runs)
+    warm, bare = interleaved([command, [sys.executable, "-c", BARE_IMPORTS]], runs, env)
     size = sum(1 for _ in events_dir.rglob("*.yaml"))
     report.add(
         f"`timeline state`, {size:,} events, whole process: first run (writes the cache)",
@@ -270,9 +283,9 @@ def real_data(report: Report, work: Path, runs: int) -> None:
     command = [*timeline_command(), "state", "--at", "2024-06-18"]
     median_process(command, 1, env)  # fill the cache
     time.sleep(RACY_NS / 1e9)
-    warm = median_process(command, runs, env)
-    cold = median_process([command[0], "--no-cache", *command[1:]], runs, env)
-    bare = median_process([sys.executable, "-c", BARE_IMPORTS], runs)
+    no_cache = [command[0], "--no-cache", *command[1:]]
+    bare_imports = [sys.executable, "-c", BARE_IMPORTS]
+    warm, cold, bare = interleaved([command, no_cache, bare_imports], runs, env)
     report.add(
         f"`timeline state --at 2024-06-18`, real data (median of {runs}): warm / no cache",
         f"{warm * 1000:.0f} ms ({warm / bare:.2f}x) / {cold * 1000:.0f} ms ({cold / bare:.2f}x)"
