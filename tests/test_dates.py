@@ -90,3 +90,14 @@ def test_plain_intervals_parse_as_the_edtf_library_parses_them(
 def test_an_interval_that_ends_before_it_begins_is_refused(text: str) -> None:
     with pytest.raises(DateError, match="ends before it begins"):
         parse_date(text)
+
+
+def test_month_lengths_are_the_calendars() -> None:
+    """dates.py counts days in a month itself (importing calendar slows start-up)."""
+    import calendar
+
+    from timeline.dates import _days_in
+
+    for year in range(1, 3001):
+        for month in range(1, 13):
+            assert calendar.monthrange(year, month)[1] == _days_in(year, month)

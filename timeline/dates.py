@@ -20,7 +20,6 @@ parser, imported only then.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import functools
 import re
@@ -92,15 +91,28 @@ def _plain(text: str, year_s: str, month_s: str | None, day_s: str | None) -> Da
     month = int(month_s)
     if not 1 <= month <= 12:
         raise DateError(f"{text!r} is not a real date: month {month_s} does not exist")
-    last = calendar.monthrange(year, month)[1]
+    last = _days_in(year, month)
     if day_s is None:
         return Date(text, datetime.date(year, month, 1), datetime.date(year, month, last))
     day = int(day_s)
     if not 1 <= day <= last:
-        month_name = calendar.month_name[month]
+        month_name = _MONTHS[month - 1]
         raise DateError(f"{text!r} is not a real date: {month_name} {year} has {last} days")
     exact = datetime.date(year, month, day)
     return Date(text, exact, exact)
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+
+
+def _days_in(year: int, month: int) -> int:
+    """The number of days in a month (``calendar.monthrange`` without importing calendar,
+    which costs a command's start-up more than all of this module)."""
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def _edtf(text: str) -> Date:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import enum
 import re
-import urllib.parse
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -171,6 +170,8 @@ def _check_document(document: str) -> None:
 
 
 def _check_url(url: str) -> None:
+    import urllib.parse  # here: only URL sources need it, and it slows every start-up
+
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in url:
         raise InvalidField(("url",), f"{url!r} is not a well-formed http(s) URL")
