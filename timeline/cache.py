@@ -47,7 +47,7 @@ import pickle
 import struct
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from stat import S_ISDIR
 from typing import TYPE_CHECKING, Any
@@ -150,6 +150,7 @@ def load_repository(
     directory: Path | None = None,
     race: str | None = None,
     one_race: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Repository:
     """:func:`timeline.load.load_repository` through the cache in ``directory``.
 
@@ -190,7 +191,9 @@ def load_repository(
         changed, removed, seeds_changed = list(files), set(), True
     # digests of the seeds before any quote is checked against them
     seed_entries = {rel: (stat, _digest_file(seeds_dir / rel)) for rel, stat in seeds.items()}
-    check, recorded = _check(cache, events_dir, manifest, files, changed, removed, seeds_changed)
+    check, recorded = _check(
+        cache, events_dir, manifest, files, changed, removed, seeds_changed, progress
+    )
     del files, manifest  # 100,000 entries each: let them go before the cache is written
     if check.errors:
         raise LoadError(check.errors)
@@ -211,6 +214,7 @@ def _check(
     changed: list[str],
     removed: set[str],
     seeds_changed: bool,
+    progress: Callable[[int, int], None] | None,
 ) -> tuple[Check, dict[str, tuple[Stat, bytes]]]:
     """Check the repository, reading only the files that changed; also return what each
     file looked like (stat, digest) when the event that was checked came from it."""
@@ -229,7 +233,8 @@ def _check(
         cached = cache.races(manifest.shards, tuple(manifest.shards))
         if cached is not None:
             kept = {rel: e for _, rel, e in cached if rel in files and rel not in changed_set}
-    fresh = read_files([f"{events_dir}/{rel}" for rel in files if rel not in kept], root)
+    paths = [f"{events_dir}/{rel}" for rel in files if rel not in kept]
+    fresh = read_files(paths, root, progress=progress)
     recorded: dict[str, tuple[Stat, bytes]] = {}
     touched = {
         manifest.files[rel][2]

@@ -96,13 +96,13 @@ def _plain(text: str, year_s: str, month_s: str | None, day_s: str | None) -> Da
         return Date(text, datetime.date(year, month, 1), datetime.date(year, month, last))
     day = int(day_s)
     if not 1 <= day <= last:
-        month_name = _MONTHS[month - 1]
+        month_name = MONTHS[month - 1]
         raise DateError(f"{text!r} is not a real date: {month_name} {year} has {last} days")
     exact = datetime.date(year, month, day)
     return Date(text, exact, exact)
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
 
 

@@ -23,7 +23,7 @@ import datetime
 import multiprocessing
 import os
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -83,13 +83,13 @@ class FileRead:
     digest: bytes
 
 
-def load_repository(events_dir: Path) -> Repository:
+def load_repository(events_dir: Path, progress: Progress | None = None) -> Repository:
     """Load and check every event file under ``events_dir``; raise ``LoadError`` on any error.
 
     Document paths in sources (``seeds/...``) are relative to the directory
     that holds ``events_dir``.
     """
-    check = check_repository(events_dir)
+    check = check_repository(events_dir, progress=progress)
     if check.errors:
         raise LoadError(check.errors)
     return check.repository
@@ -101,20 +101,23 @@ def check_repository(
     today: datetime.date | None = None,
     as_reported: bool = False,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> Check:
     """Check every event file under ``events_dir`` and report all problems found.
 
     With ``today``, an event dated entirely after it is an error too. With
     ``as_reported``, the race as known on each day a source appeared is
     replayed too (what ``--known-on`` shows must make sense on every day).
-    ``workers`` sets how many processes read files (default: see :func:`_read`).
+    ``workers`` sets how many processes read files and ``progress`` is told how
+    reading goes (see :func:`read_files`).
     """
     root = events_dir.parent
     if not events_dir.is_dir():
         problem = Problem(str(events_dir), 1, 1, "is not a directory")
         return Check(Repository(root, (), {}), (problem,), 0)
     paths = list(_event_paths(events_dir))
-    return check_read(root, read_files(paths, root, today, workers), as_reported=as_reported)
+    reads = read_files(paths, root, today, workers, progress)
+    return check_read(root, reads, as_reported=as_reported)
 
 
 def check_read(
@@ -162,25 +165,42 @@ PARALLEL_FROM = 500
 _CHUNK = 250
 
 
+#: Told how many of how many files have been read, as reading goes (a progress bar).
+Progress = Callable[[int, int], None]
+
+
 def read_files(
-    paths: list[str], root: Path, today: datetime.date | None = None, workers: int | None = None
+    paths: list[str],
+    root: Path,
+    today: datetime.date | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[FileRead]:
     """Each file read, parsed and checked on its own, in the order of ``paths``.
 
     Parsing YAML is most of the cost of a cold load, and files are independent:
     from :data:`PARALLEL_FROM` files on, worker processes (one per usable core
-    unless ``workers`` says otherwise) read chunks of them.
+    unless ``workers`` says otherwise) read chunks of them. ``progress`` is told
+    after every chunk of files.
     """
     if workers is None:
         workers = _cores() if len(paths) >= PARALLEL_FROM else 1
-    if workers <= 1 or len(paths) <= _CHUNK:
-        yield from _read_chunk(paths, root, today)
-        return
     chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+    done = 0
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield from _read_chunk(chunk, root, today)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, len(paths))
+        return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(workers) as pool:
         for reads in pool.imap(_read_job, [(chunk, root, today) for chunk in chunks]):
             yield from reads
+            done += len(reads)
+            if progress is not None:
+                progress(done, len(paths))
 
 
 def _cores() -> int:

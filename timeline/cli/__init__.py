@@ -32,6 +32,8 @@ COMMANDS = {
     "validate": "timeline.cli.check:validate",
     "schema": "timeline.cli.check:schema",
     "new": "timeline.cli.new:new",
+    "export": "timeline.cli.publish:export",
+    "plot": "timeline.cli.publish:plot",
 }
 
 

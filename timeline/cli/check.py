@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from timeline.cli.common import events_dir, events_option, format_option, today
+from timeline.cli.common import events_dir, events_option, format_option, progress_bar, today
 from timeline.history import append_only_problems
 from timeline.load import check_repository
 from timeline.render import problems_to_github, problems_to_json
@@ -37,7 +37,8 @@ def validate(events: Path | None, base: str | None, output: str) -> None:
       timeline validate --base origin/main --format github
     """
     directory = events_dir(events)
-    check = check_repository(directory, today=today(), as_reported=True)
+    with progress_bar() as progress:
+        check = check_repository(directory, today=today(), as_reported=True, progress=progress)
     problems = [*check.problems]
     if base is not None:
         problems = [*append_only_problems(directory, base), *problems]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -95,12 +97,43 @@ def load(events: Path | None, *, race: str | None = None, one_race: bool = False
     """
     directory = events_dir(events)
     settings = click.get_current_context().find_root().params
-    if settings.get("no_cache"):
-        from timeline.load import load_repository
+    with progress_bar() as progress:
+        if settings.get("no_cache"):
+            from timeline.load import load_repository
 
-        repository = load_repository(directory)
-        return repository.only(race) if one_race else repository
-    from timeline.cache import load_repository as load_cached
+            repository = load_repository(directory, progress)
+            return repository.only(race) if one_race else repository
+        from timeline.cache import load_repository as load_cached
 
-    cache_dir = settings.get("cache_dir")
-    return load_cached(directory, directory=cache_dir, race=race, one_race=one_race)
+        cache_dir = settings.get("cache_dir")
+        return load_cached(
+            directory, directory=cache_dir, race=race, one_race=one_race, progress=progress
+        )
+
+
+#: Reading fewer files than this takes too little time to show a bar for.
+PROGRESS_FROM = 500
+
+
+@contextlib.contextmanager
+def progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback that draws a bar on standard error for a long read, when
+    standard error is a terminal; None (silence) otherwise, so logs and pipes stay clean."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bars: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        if not bars:
+            bar = click.progressbar(length=total, label="Reading event files", file=sys.stderr)
+            bars.append(bar.__enter__())
+        bars[0].update(done - bars[0].pos)
+
+    try:
+        yield update
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)

@@ -1,0 +1,105 @@
+"""The commands that publish a race: ``export`` (JSON Lines, CSV, TimelineJS) and ``plot``."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import click
+
+from timeline.cli.common import Failure, events_option, load, parse_day
+from timeline.export import FORMATS, to_csv, to_jsonl, to_timelinejs
+
+
+@click.command()
+@events_option
+@click.option("--race", default=None, help="Only this race. Default: every race.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: an event per line; csv: a row per source; timelinejs: TimelineJS 3 JSON.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file. Default: standard output.",
+)
+def export(events: Path | None, race: str | None, output: str, out: Path | None) -> None:
+    """Write every event with its sources, for other programs.
+
+    Events come in replay order, each with the day it counts from and the day
+    it was reported. CSV has one row per source (dissenting sources too), the
+    event's fields repeated. TimelineJS JSON loads in Knight Lab's TimelineJS as
+    it is: a slide per event, grouped by candidate, sources and quotes in the
+    text, and imprecise dates shown as written ("February 2024"). TimelineJS
+    needs one race: give --race when the repository holds several.
+
+    \b
+    Examples:
+      timeline export --format csv --out events.csv
+      timeline export --format timelinejs --out timeline.json
+    """
+    repository = load(events)
+    chosen = [e for e in repository.events if race is None or e.race == race]
+    if race is not None and not chosen:
+        raise Failure(f"error: no race {race!r}; known: {', '.join(repository.races)}")
+    if output == "timelinejs":
+        if race is None and len(repository.races) > 1:
+            known = ", ".join(repository.races)
+            raise Failure(f"error: a TimelineJS timeline shows one race: give --race ({known})")
+        text = to_timelinejs(chosen)
+    else:
+        text = to_csv(chosen) if output == "csv" else to_jsonl(chosen)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise Failure(f"error: cannot write {out}: {exc.strerror}") from None
+    click.echo(str(out))
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The chart file: .png or .svg.",
+)
+@click.option("--from", "start", metavar="YYYY-MM-DD", callback=parse_day, help="From this day.")
+@click.option("--to", "end", metavar="YYYY-MM-DD", callback=parse_day, help="Up to this day.")
+@events_option
+@click.option("--race", default=None, help="The race id, when the repository holds several.")
+def plot(
+    out: Path,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    events: Path | None,
+    race: str | None,
+) -> None:
+    """Draw each candidate's backers over time as a step chart.
+
+    The dashed line is the size of the electorate (what consensus must reach),
+    or under the majority rule the backing a majority needs; key events
+    (candidacies, withdrawals, the appointment, members joining or leaving)
+    are marked on the day they count from. Needs matplotlib, the optional
+    "plot" extra: pip install 'timeline[plot]'.
+
+    \b
+    Examples:
+      timeline plot --out race.png
+      timeline plot --out race.svg --from 2024-02-01 --to 2024-06-30
+    """
+    from timeline.chart import chart
+    from timeline.plot import draw
+
+    if start is not None and end is not None and end < start:
+        raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
+    repository = load(events, race=race, one_race=True)
+    draw(chart(repository.events, race, start, end), out)
+    click.echo(str(out))
