@@ -10,6 +10,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -204,9 +205,9 @@ def test_an_edit_reads_only_the_files_that_changed(
     read: list[str] = []
     original = load.read_files
 
-    def spy(paths: list[str], *args: object) -> object:
+    def spy(paths: list[str], *args: Any, **kwargs: Any) -> object:
         read.extend(paths)
-        return original(paths, *args)  # type: ignore[arg-type]
+        return original(paths, *args, **kwargs)
 
     monkeypatch.setattr("timeline.load.read_files", spy)
     assert expected == _cached(events, tmp_path / "cache")
