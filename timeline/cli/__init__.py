@@ -34,6 +34,7 @@ COMMANDS = {
     "new": "timeline.cli.new:new",
     "export": "timeline.cli.publish:export",
     "plot": "timeline.cli.publish:plot",
+    "site": "timeline.cli.publish:site",
 }
 
 

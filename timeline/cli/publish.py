@@ -103,3 +103,37 @@ def plot(
     repository = load(events, race=race, one_race=True)
     draw(chart(repository.events, race, start, end), out)
     click.echo(str(out))
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The directory to write index.html into (made if missing).",
+)
+@events_option
+@click.option("--race", default=None, help="The race id, when the repository holds several.")
+def site(out: Path, events: Path | None, race: str | None) -> None:
+    """Write a self-contained page of the race: index.html, working offline.
+
+    The events as a timeline, with dates, summaries, sources and quotes; a date
+    control showing the state of the race on any day: the members as a grid
+    coloured by position, holdouts highlighted, conditions listed. Deep links
+    open a day: index.html#2024-06-18. Every state shown is computed by the
+    replay and embedded in the page; nothing is fetched from the network.
+
+    \b
+    Example:
+      timeline site --out public && open public/index.html#2024-06-18
+    """
+    from timeline.site import site as page
+
+    repository = load(events, race=race, one_race=True)
+    text = page(repository.events, race)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "index.html").write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise Failure(f"error: cannot write {out / 'index.html'}: {exc.strerror}") from None
+    click.echo(str(out / "index.html"))

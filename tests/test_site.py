@@ -1,0 +1,119 @@
+"""The static site in a real browser: Debian's Chromium, headless, driven by Selenium.
+
+`.ci/run` installs Chromium and ChromeDriver (Debian's packages ``chromium`` and
+``chromium-driver``); elsewhere install them, or set ``TIMELINE_CHROMIUM`` and
+``TIMELINE_CHROMEDRIVER``. The screenshot is kept in ``test-output/`` (or
+``$TIMELINE_TEST_OUTPUT``) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+from timeline.cli import main
+
+from helpers import REPO
+
+CHROMIUM = os.environ.get("TIMELINE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = (
+    os.environ.get("TIMELINE_CHROMEDRIVER")
+    or shutil.which("chromedriver")
+    or "/usr/bin/chromedriver"
+)
+OUTPUT = Path(os.environ.get("TIMELINE_TEST_OUTPUT") or REPO / "test-output")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = CliRunner().invoke(main, ["site", "--out", str(out), "--events", str(REPO / "events")])
+    assert 0 == result.exit_code, result.output
+    return out / "index.html"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    for path, package in ((CHROMIUM, "chromium"), (DRIVER, "chromium-driver")):
+        assert Path(path).exists(), f"{path} is missing: apt-get install {package} (see .ci/run)"
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1300,1100",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _shown(browser: webdriver.Chrome) -> dict[str, list[str]]:
+    cells = browser.find_elements(By.CSS_SELECTOR, "#grid .cell")
+    return {
+        kind: [c.text for c in cells if kind in (c.get_attribute("class") or "").split()]
+        for kind in ("holdout", "leader", "other", "conditional")
+    }
+
+
+def test_a_deep_link_shows_romania_as_the_only_holdout(
+    browser: webdriver.Chrome, page: Path
+) -> None:
+    browser.get(f"{page.as_uri()}#2024-06-18")
+    shown = _shown(browser)
+    assert ["RO"] == shown["holdout"]
+    assert 31 == len(shown["leader"])
+    assert ["HU", "SK"] == shown["conditional"]
+    assert "One holdout: RO." in browser.find_element(By.ID, "summary").text
+    assert "2024-06-18" == browser.find_element(By.ID, "day").get_attribute("value")
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    screenshot = OUTPUT / "site-2024-06-18.png"
+    assert browser.save_screenshot(str(screenshot))
+    print(f"screenshot: {screenshot}")
+
+
+def test_the_date_control_moves_through_the_race(browser: webdriver.Chrome, page: Path) -> None:
+    browser.get(page.as_uri())  # no day asked: the last day something happened
+    assert [] == _shown(browser)["holdout"]
+    day = browser.find_element(By.ID, "day")
+    browser.execute_script(
+        "arguments[0].value = '2024-02-23'; arguments[0].dispatchEvent(new Event('change'));", day
+    )
+    assert "#2024-02-23" == browser.execute_script("return location.hash")
+    shown = _shown(browser)
+    assert ["DE", "FR", "GB", "US"] == sorted(shown["leader"])
+    browser.find_element(By.ID, "next").click()
+    assert "2024-02-23" < (day.get_attribute("value") or "")
+
+
+def test_every_state_shown_is_the_engines_and_nothing_is_fetched(page: Path) -> None:
+    """The page embeds the replay's states; it computes none (the script only looks up)."""
+    text = page.read_text(encoding="utf-8")
+    payload = re.search(r'<script id="data" type="application/json">(.*?)</script>', text, re.S)
+    assert payload is not None
+    data = json.loads(payload.group(1))
+    result = CliRunner().invoke(
+        main, ["state", "--at", "2024-06-18", "--format", "json", "--events", str(REPO / "events")]
+    )
+    expected = json.loads(result.output)
+    day = max(d for d in data["days"] if d <= "2024-06-18")
+    embedded = data["states"][data["days"].index(day)]
+    assert {k: v for k, v in expected.items() if k != "at"} == {
+        k: v for k, v in embedded.items() if k != "at"
+    }
+    for remote in ("<script src", "<link", "@import", "url("):  # nothing fetched: works offline
+        assert remote not in text
