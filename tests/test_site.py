@@ -117,3 +117,50 @@ def test_every_state_shown_is_the_engines_and_nothing_is_fetched(page: Path) -> 
     }
     for remote in ("<script src", "<link", "@import", "url("):  # nothing fetched: works offline
         assert remote not in text
+
+
+TIMELINEJS = Path(os.environ.get("TIMELINE_TIMELINEJS") or REPO / ".ci" / "timelinejs" / "package")
+
+
+def test_knight_labs_timelinejs_loads_the_export_as_it_is(
+    browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    """TimelineJS 3 (the npm package, which .ci/run fetches) renders a slide per event, a
+    group per candidate and the imprecise dates as written, without an error."""
+    script = TIMELINEJS / "dist" / "js" / "timeline.js"
+    assert script.exists(), f"{script} is missing: npm pack @knight-lab/timelinejs (see .ci/run)"
+    out = tmp_path / "timeline.json"
+    args = ["export", "--format", "timelinejs", "--out", str(out), "--events", str(REPO / "events")]
+    result = CliRunner().invoke(main, args)
+    assert 0 == result.exit_code, result.output
+    data = out.read_text(encoding="utf-8")
+    embedded = data.replace("</", "<\\/")  # "</" would end the script element
+    style = (TIMELINEJS / "dist" / "css" / "timeline.css").as_uri()
+    page = tmp_path / "timelinejs.html"
+    page.write_text(
+        f"""<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="{style}"><script src="{script.as_uri()}"></script></head>
+<body><div id="timeline" style="width: 1200px; height: 700px"></div>
+<script>
+window.errors = [];
+addEventListener("error", (e) => errors.push(String(e.message)));
+</script>
+<script id="data" type="application/json">{embedded}</script>
+<script>
+try {{
+  new TL.Timeline("timeline", JSON.parse(document.getElementById("data").textContent), {{}});
+}} catch (error) {{ errors.push(String(error)); }}
+</script></body></html>""",
+        encoding="utf-8",
+    )
+    browser.get(page.as_uri())
+    texts = "return Array.from(document.querySelectorAll(arguments[0])).map((e) => e.textContent)"
+    assert [] == browser.execute_script("return window.errors")
+    assert [] == browser.execute_script(texts, ".tl-message-content")  # TimelineJS's complaints
+    slides = json.loads(data)["events"]
+    assert len(slides) + 1 == browser.execute_script(  # and the title slide
+        "return document.querySelectorAll('.tl-slide').length"
+    )
+    groups = browser.execute_script(texts, ".tl-timegroup-message")
+    assert {"The race", "Mark Rutte", "Klaus Iohannis"} <= set(groups)
+    assert "October 2023" in browser.execute_script(texts, ".tl-headline-date")
