@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -17,13 +18,20 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
+from timeline import Event, state_at
 from timeline.cli import main
+from timeline.query import possibly_already
+from timeline.render import state_to_json
+from timeline.site import states_by_day
 
 from helpers import REPO
+from strategies import RACE, query_days, races
 
 CHROMIUM = os.environ.get("TIMELINE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = (
@@ -164,3 +172,24 @@ try {{
     groups = browser.execute_script(texts, ".tl-timegroup-message")
     assert {"The race", "Mark Rutte", "Klaus Iohannis"} <= set(groups)
     assert "October 2023" in browser.execute_script(texts, ".tl-headline-date")
+
+
+@given(races(), st.lists(query_days, min_size=1, max_size=8))
+def test_the_state_looked_up_on_any_day_is_the_replays(
+    events: list[Event], days: list[datetime.date]
+) -> None:
+    """What the page does for a day (take the state of the latest change day on or before
+    it) gives exactly what `timeline state` computes for that day, on drawn races."""
+    change_days, states = states_by_day(events, RACE)
+    for day in days:
+        expected = state_to_json(
+            state_at(events, day, RACE), day, possibly_already(events, day, RACE)
+        )
+        earlier = [i for i, change in enumerate(change_days) if change <= day]
+        if not earlier:  # before anything: the page says the race has not opened
+            assert not expected["opened"]
+            continue
+        shown = states[earlier[-1]]
+        assert {k: v for k, v in expected.items() if k != "at"} == {
+            k: v for k, v in shown.items() if k != "at"
+        }

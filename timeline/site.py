@@ -30,13 +30,7 @@ def site(events: Sequence[Event], race: str | None = None) -> str:
     """The page of ``race`` (or the only race)."""
     race = choose_race(events, race)
     mine = [e for e in events if e.race == race]
-    index = RaceIndex(mine, race)
-    days = sorted(
-        {e.date.latest for e in mine} | {e.date.earliest for e in mine if e.date.earliest}
-    )
-    states = [
-        state_to_json(index.state_at(day), day, possibly_already(mine, day, race)) for day in days
-    ]
+    days, states = states_by_day(mine, race)
     told = {e.id for e in told_at(mine, datetime.date.max, race)}
     superseded = superseded_by(mine)
     data = {
@@ -54,6 +48,28 @@ def site(events: Sequence[Event], race: str | None = None) -> str:
         # "</" cannot end the script element: JSON allows "\/" for "/"
         .replace("{data}", payload.replace("</", "<\\/"))
     )
+
+
+def states_by_day(
+    events: Sequence[Event], race: str
+) -> tuple[list[datetime.date], list[dict[str, Any]]]:
+    """The days the state of ``race`` can change, and its state (as ``timeline state
+    --format json`` prints it) on each: on any day D, the state is the one of the latest
+    of these days on or before D (``tests/test_site.py`` checks this at random days).
+
+    A state changes only when an event starts to count (its latest possible day), and
+    the events that possibly already happened change only when a date's earliest or
+    latest possible day comes: those days are all.
+    """
+    index = RaceIndex(events, race)
+    mine = [e for e in events if e.race == race]
+    days = sorted(
+        {e.date.latest for e in mine} | {e.date.earliest for e in mine if e.date.earliest}
+    )
+    states = [
+        state_to_json(index.state_at(day), day, possibly_already(mine, day, race)) for day in days
+    ]
+    return days, states
 
 
 def _event(event: Event, superseded: str | None, told: bool) -> dict[str, Any]:
