@@ -178,3 +178,22 @@ def test_a_long_read_shows_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> 
     os.waitpid(pid, 0)
     assert b"Reading event files" in seen
     assert b"100%" in seen
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [(["plot"], "race.png"), (["export", "--format", "csv"], "events.csv"), (["site"], "site")],
+)
+def test_a_place_that_cannot_be_written_is_one_line_and_exit_1(
+    tmp_path: Path, command: list[str], name: str
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    target = blocker / name
+    result = CliRunner().invoke(
+        main, [*command, "--out", str(target), "--events", str(REPO / "events")]
+    )
+    assert 1 == result.exit_code
+    assert 1 == len(result.output.strip().splitlines()), result.output
+    assert result.output.startswith(f"error: cannot write {target}")
+    assert "Traceback" not in result.output

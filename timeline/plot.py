@@ -31,6 +31,8 @@ def draw(chart: Chart, out: Path) -> None:
     try:
         _draw(axes, chart)
         figure.savefig(out, dpi=120, metadata=_metadata(out))
+    except OSError as exc:
+        raise TimelineError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:
         pyplot.close(figure)
 
