@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 
 from timeline import Event, state_at
 from timeline.cli import main
@@ -70,6 +71,12 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
         driver.quit()
 
 
+def _until(browser: webdriver.Chrome, script: str, *args: object) -> object:
+    """Wait (10 s at most) until ``script`` returns something true, and return it: a page
+    under load may still be running its scripts when the browser reports it loaded."""
+    return WebDriverWait(browser, 10).until(lambda driver: driver.execute_script(script, *args))
+
+
 def _shown(browser: webdriver.Chrome) -> dict[str, list[str]]:
     cells = browser.find_elements(By.CSS_SELECTOR, "#grid .cell")
     return {
@@ -82,6 +89,7 @@ def test_a_deep_link_shows_romania_as_the_only_holdout(
     browser: webdriver.Chrome, page: Path
 ) -> None:
     browser.get(f"{page.as_uri()}#2024-06-18")
+    _until(browser, "return document.getElementById('state-title').textContent == 'On 2024-06-18'")
     shown = _shown(browser)
     assert ["RO"] == shown["holdout"]
     assert 31 == len(shown["leader"])
@@ -96,6 +104,7 @@ def test_a_deep_link_shows_romania_as_the_only_holdout(
 
 def test_the_date_control_moves_through_the_race(browser: webdriver.Chrome, page: Path) -> None:
     browser.get(page.as_uri())  # no day asked: the last day something happened
+    _until(browser, "return document.querySelectorAll('#grid .cell').length")
     assert [] == _shown(browser)["holdout"]
     day = browser.find_element(By.ID, "day")
     browser.execute_script(
@@ -162,10 +171,13 @@ try {{
         encoding="utf-8",
     )
     browser.get(page.as_uri())
+    slides = json.loads(data)["events"]
+    _until(
+        browser, "return document.querySelectorAll('.tl-slide').length > arguments[0]", len(slides)
+    )
     texts = "return Array.from(document.querySelectorAll(arguments[0])).map((e) => e.textContent)"
     assert [] == browser.execute_script("return window.errors")
     assert [] == browser.execute_script(texts, ".tl-message-content")  # TimelineJS's complaints
-    slides = json.loads(data)["events"]
     assert len(slides) + 1 == browser.execute_script(  # and the title slide
         "return document.querySelectorAll('.tl-slide').length"
     )

@@ -26,7 +26,7 @@ from timeline.codec import unstructure_event
 from timeline.dates import MONTHS
 from timeline.events import Citation, Dissent, Event, Opening
 from timeline.fold import replay_order
-from timeline.query import candidate_named, superseded_by
+from timeline.query import candidate_named, members_named, superseded_by
 
 FORMATS = ("jsonl", "csv", "timelinejs")
 
@@ -54,8 +54,6 @@ CSV_COLUMNS = (
 
 def to_csv(events: Sequence[Event]) -> str:
     """One row per citation of each event (sources, then dissenting sources), in replay order."""
-    from timeline.query import members_named
-
     superseded = superseded_by(events)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from timeline.checkpoints import RaceIndex
-from timeline.events import Event
+from timeline.events import Citation, Dissent, Event
 from timeline.fold import choose_race, replay_order, told_at
 from timeline.query import possibly_already, superseded_by
 from timeline.render import state_to_json
@@ -73,13 +73,13 @@ def states_by_day(
 
 
 def _event(event: Event, superseded: str | None, told: bool) -> dict[str, Any]:
-    def citation(c: Any) -> dict[str, Any]:
+    def citation(c: Citation) -> dict[str, Any]:
         return {
             "where": c.document or c.publisher,
             "url": c.url,
             "published": c.published.text if c.published else None,
             "quote": c.quote,
-            "claim": getattr(c, "claim", None),
+            "claim": c.claim if isinstance(c, Dissent) else None,
         }
 
     return {
