@@ -17,7 +17,6 @@ from timeline.events import (
     Candidacy,
     ElectorateChange,
     Event,
-    Mention,
     Opening,
     Rule,
     Withdrawal,
@@ -92,7 +91,6 @@ def chart(
         Mark(e.date.latest, _label(e), e.id)
         for e in replay_order(told)
         if isinstance(e, KEY_EVENTS)
-        and not isinstance(e, Mention)
         and (first is None or e.date.latest >= first)
         and (last is None or e.date.latest <= last)
     )
