@@ -1,4 +1,5 @@
-"""The commands that publish a race: ``export`` (JSON Lines, CSV, TimelineJS) and ``plot``."""
+"""The commands that publish a race: ``export`` (JSON Lines, CSV, TimelineJS), ``plot`` and
+``site``."""
 
 from __future__ import annotations
 
