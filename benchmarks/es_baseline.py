@@ -78,15 +78,15 @@ import datetime
 import importlib.metadata
 import platform
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from eventsourcing.application import project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
+from timing import best_of
 
 from timeline import RaceState, fold, parse_date
 from timeline.events import (
@@ -516,16 +516,6 @@ def fold_summary(events: Sequence[Event]) -> dict[str, int]:
         counts[f"conditioned:{candidate.id}"] = sum(1 for b in candidate.backers if b.conditions)
         counts[f"stated:{candidate.id}"] = len(candidate.stated_conditions)
     return counts
-
-
-def best_of(runs: int, action: Callable[[], object]) -> float:
-    """The fastest of ``runs`` timings of ``action``, in seconds."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main(n: int) -> None:

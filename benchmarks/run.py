@@ -41,11 +41,12 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
 from generate import generate
+from timing import best_of
 
 from timeline import Event, RaceState, replay, state_at, told_at
 from timeline.cache import RACY_NS
@@ -55,16 +56,6 @@ from timeline.load import check_repository
 ROOT = Path(__file__).resolve().parent.parent
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 BARE_IMPORTS = "import attrs, cattrs, click, yaml"
-
-
-def best_of(rounds: int, action: Callable[[], object]) -> float:
-    """The fastest of ``rounds`` timings of ``action``, in seconds."""
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def median_process(command: Sequence[str], runs: int, env: dict[str, str] | None = None) -> float:
