@@ -60,8 +60,10 @@ from timeline.fold import pick_race
 from timeline.repository import (
     EventFile,
     Repository,
+    Stat,
     digest,
     event_entries,
+    stat_of,
 )
 
 #: Bump when the layout of the cache files changes.
@@ -77,8 +79,6 @@ RACY_NS = 2_000_000_000
 
 _MAGIC = b"timeline cache\n"
 _DIGEST = 32
-
-Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
 class CacheError(TimelineError):
@@ -417,7 +417,7 @@ def _stat(entry: os.DirEntry[str]) -> Stat:
         info = entry.stat()
     except OSError:
         return (-1, 0, 0, 0)  # unreadable: never equal to a recorded stat
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    return stat_of(info)
 
 
 def _same(recorded: Any, stat: Stat, directory: Path, rel: str, taken_ns: int) -> bool:

@@ -36,9 +36,11 @@ from timeline.fold import Replayer, replay_order, reported_by, told_at
 from timeline.repository import (
     EventFile,
     Repository,
+    Stat,
     digest,
     event_entries,
     located,
+    stat_of,
 )
 from timeline.state import RaceState
 
@@ -79,7 +81,7 @@ class FileRead:
     path: str
     event: Event | None
     problems: tuple[Problem, ...]
-    stat: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+    stat: Stat
     digest: bytes
 
 
@@ -229,9 +231,8 @@ def _read_file(path: str, seeds: SeedCache, today: datetime.date | None) -> File
     except OSError as exc:
         problems.append(Problem(path, 1, 1, f"cannot be read: {exc.strerror}"))
         return FileRead(path, None, tuple(problems), (0, 0, 0, 0), b"")
-    stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
     event = _load_file(path, raw, seeds, problems, today)
-    return FileRead(path, event, tuple(problems), stat, digest(raw))
+    return FileRead(path, event, tuple(problems), stat_of(info), digest(raw))
 
 
 def _event_paths(events_dir: Path) -> Iterator[str]:

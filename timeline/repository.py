@@ -95,6 +95,16 @@ def find_repository(start: Path | None = None) -> Path:
     raise RepositoryNotFoundError(f"no events/ directory in {here} or any parent; use --events DIR")
 
 
+#: What identifies a file's version on disk without reading it: size, mtime_ns, ctime_ns, inode.
+Stat = tuple[int, int, int, int]
+
+
+def stat_of(info: os.stat_result) -> Stat:
+    """The :data:`Stat` of ``os.stat`` result ``info``: the loader records it, the cache
+    compares with it, so both build it here."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 def digest(data: bytes) -> bytes:
     """The digest that identifies a file's content (BLAKE2b, 128 bits)."""
     return hashlib.blake2b(data, digest_size=16).digest()
