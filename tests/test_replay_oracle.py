@@ -9,8 +9,9 @@ step: the same state, or the same error (event, message and field).
 from __future__ import annotations
 
 from hypothesis import given
+from hypothesis import strategies as st
 
-from timeline import Event, RaceState, Replayer, ReplayError, fold, replay_order
+from timeline import Event, RaceState, Replayer, ReplayError, fold, replay, replay_order
 
 import reference_fold
 from strategies import RACE, races, raw_race
@@ -62,3 +63,13 @@ def test_a_failing_fold_fails_as_the_oracle_does(events: list[Event]) -> None:
     except ReplayError as exc:
         got = _outcome(exc)
     assert expected == got
+
+
+@given(races(), st.data())
+def test_resuming_from_a_frozen_state_agrees(events: list[Event], data: st.DataObject) -> None:
+    """A replayer thawed from any intermediate state (as checkpoints are) ends where the
+    oracle does: freezing and thawing lose nothing, conditions and stated ones included."""
+    ordered = replay_order(events)
+    cut = data.draw(st.integers(0, len(ordered)), label="cut")
+    middle = replay(RaceState(RACE), ordered[:cut])
+    assert replay(middle, ordered[cut:]) == reference_fold.fold(RaceState(RACE), events)

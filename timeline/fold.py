@@ -183,23 +183,22 @@ def state_at(
 # --- the working copy ----------------------------------------------------------------------
 
 
-_Backing = tuple[tuple[str, ...], str]  # a backing being replayed: (conditions, since)
+_Held = tuple[str, tuple[str, ...], str]  # a member's backing: (candidate id, conditions, since)
 
 
 class _Candidate:
-    """A candidate being replayed: :class:`Candidate` with mutable backers and conditions.
+    """A candidate being replayed: :class:`Candidate` without its backers (the
+    replayer keeps those, one per member) and with mutable stated conditions.
 
-    ``backers`` maps each backing member to its (conditions, since); ``frozen``
-    is the immutable value this copy last equalled, reused until it changes.
+    ``frozen`` is the immutable value this copy last equalled; it is reused
+    while nothing here changes and the backers stay the same.
     """
 
     __slots__ = (
-        "backers",
         "country",
         "entered",
         "frozen",
         "id",
-        "made",
         "name",
         "put_forward_by",
         "stated",
@@ -221,11 +220,6 @@ class _Candidate:
         self.status = status
         self.country = country
         self.put_forward_by = put_forward_by
-        self.backers: dict[str, _Backing] = {}
-        # member -> the last Backing value made for it, and from which entry of ``backers``:
-        # freezing reuses it while the entry is the same object (a checkpoint query
-        # freezes dozens of unchanged backings)
-        self.made: dict[str, tuple[_Backing, Backing]] = {}
         self.stated: list[StatedCondition] = []  # in the order stated
         self.stated_by: dict[str, int] = {}  # member -> how many of ``stated`` are its
         self.entered = entered
@@ -236,34 +230,34 @@ class _Candidate:
         copy = cls(
             value.id, value.name, value.status, value.country, value.put_forward_by, value.entered
         )
-        for backing in value.backers:
-            entry = copy.backers[backing.member] = (backing.conditions, backing.since)
-            copy.made[backing.member] = (entry, backing)
         copy.stated = list(value.stated_conditions)
         for stated in copy.stated:
             copy.stated_by[stated.member] = copy.stated_by.get(stated.member, 0) + 1
         copy.frozen = value
         return copy
 
-    def freeze(self) -> Candidate:
-        if self.frozen is None:
-            backers = []
-            for member in sorted(self.backers):
-                entry, made = self.backers[member], self.made.get(member)
-                if made is None or made[0] is not entry:
-                    made = self.made[member] = (entry, Backing(member, entry[0], entry[1]))
-                backers.append(made[1])
-            self.frozen = Candidate(
+    def freeze(self, backers: tuple[Backing, ...]) -> Candidate:
+        frozen = self.frozen
+        if frozen is None or frozen.backers != backers:
+            frozen = self.frozen = Candidate(
                 self.id,
                 self.name,
                 self.status,
                 country=self.country,
                 put_forward_by=self.put_forward_by,
-                backers=tuple(backers),
+                backers=backers,
                 stated_conditions=tuple(self.stated),
                 entered=self.entered,
             )
-        return self.frozen
+        return frozen
+
+    def drop_stated(self, member: str) -> list[str]:
+        """Forget the conditions ``member`` stated on this candidate; return them."""
+        dropped = [c for s in self.stated if s.member == member for c in s.conditions]
+        self.stated = [s for s in self.stated if s.member != member]
+        del self.stated_by[member]
+        self.frozen = None
+        return dropped
 
 
 class Replayer:
@@ -273,14 +267,20 @@ class Replayer:
     event at a time (validation uses it to go on past an event that does not fit:
     such an event changes nothing). A replayer belongs to the one computation
     that made it; only the immutable values from :meth:`state` leave it.
+
+    Who backs whom is one dictionary, member -> (candidate id, conditions,
+    since): a member backs one candidate at a time, so moving support is one
+    update, and :meth:`state` sorts the backings out by candidate.
     """
 
     __slots__ = (
-        "_backing_of",
         "_candidates",
         "_electorate",
         "_frozen_electorate",
+        "_made",
+        "_order",
         "_race",
+        "_support",
         "applied",
         "appointed",
         "incumbent",
@@ -298,8 +298,16 @@ class Replayer:
         self._electorate = set(state.electorate)
         self._frozen_electorate: frozenset[str] | None = state.electorate
         self._candidates = {c.id: _Candidate.thaw(c) for c in state.candidates}
-        # member -> the candidate it backs (one backing per member)
-        self._backing_of = {b.member: c.id for c in state.candidates for b in c.backers}
+        self._support: dict[str, _Held] = {}
+        # member -> the last Backing value made for it, and from which entry of
+        # ``_support``: freezing reuses it while the entry is the same object
+        self._made: dict[str, tuple[_Held, Backing]] = {}
+        for candidate in state.candidates:
+            for backing in candidate.backers:
+                held = (candidate.id, backing.conditions, backing.since)
+                self._support[backing.member] = held
+                self._made[backing.member] = (held, backing)
+        self._order: list[str] | None = None  # the members in _support, sorted
         self.appointed = state.appointed
         self.takes_office = state.takes_office
         self.incumbent = state.incumbent
@@ -311,12 +319,22 @@ class Replayer:
         """The immutable state this copy has reached."""
         if self._frozen_electorate is None:
             self._frozen_electorate = frozenset(self._electorate)
+        support, made = self._support, self._made
+        if self._order is None:
+            self._order = sorted(support)
+        backers: dict[str, list[Backing]] = {c: [] for c in self._candidates}
+        for member in self._order:
+            held = support[member]
+            value = made.get(member)
+            if value is None or value[0] is not held:
+                value = made[member] = (held, Backing(member, held[1], held[2]))
+            backers[held[0]].append(value[1])
         return RaceState(
             self._race,
             office=self.office,
             rule=self.rule,
             electorate=self._frozen_electorate,
-            candidates=tuple(c.freeze() for c in self._candidates.values()),
+            candidates=tuple(c.freeze(tuple(backers[c.id])) for c in self._candidates.values()),
             appointed=self.appointed,
             takes_office=self.takes_office,
             incumbent=self.incumbent,
@@ -333,32 +351,59 @@ class Replayer:
         """Apply ``events`` in the order given; stop at the first that does not fit."""
         race, rules = self._race, _RULES
         opened = self.rule is not None
-        applied, done = self.applied, None
+        # Plain endorsements, nine events in ten, are applied right here: this is
+        # _endorsement and _back for support without conditions, without the calls.
+        # The containers held below are changed in place by every rule, never replaced.
+        candidates, electorate, support = self._candidates, self._electorate, self._support
+        withdrawn = _WITHDRAWN
+        count, done = 0, None
         try:
             for event in events:
                 if event.race != race:
                     raise ReplayError(
                         event.id, f"belongs to race {event.race!r}, not {race!r}", ("race",)
                     )
-                try:
-                    rule = rules[type(event)]
-                except KeyError:
-                    rule = _rule_for(type(event))
-                if not opened:
-                    if not isinstance(event, Opening):
-                        raise ReplayError(
-                            event.id,
-                            f"race {race!r} has no opening event dated before this one",
-                            ("date",),
-                        )
-                    rule(self, event)
-                    opened = True
+                if type(event) is Endorsement and opened:
+                    candidate = candidates.get(event.candidate)
+                    members = event.members
+                    if (
+                        candidate is None
+                        or candidate.status is withdrawn
+                        or event.conditions
+                        or not electorate.issuperset(members)
+                    ):
+                        _endorsement(self, event)
+                    else:
+                        candidate_id, event_id, stated = candidate.id, event.id, candidate.stated_by
+                        for member in members:
+                            if member in stated:  # its stated conditions carry over
+                                self._back(member, candidate, (), event_id)
+                                continue
+                            held = support.get(member)
+                            if held is None:
+                                self._order = None  # a new backer
+                            elif held[0] == candidate_id:
+                                continue
+                            support[member] = (candidate_id, (), event_id)
                 else:
+                    cls = type(event)
+                    try:
+                        rule = rules[cls]
+                    except KeyError:
+                        rule = _rule_for(cls)
+                    if not opened:
+                        if not isinstance(event, Opening):
+                            raise ReplayError(
+                                event.id,
+                                f"race {race!r} has no opening event dated before this one",
+                                ("date",),
+                            )
+                        opened = True
                     rule(self, event)
-                applied += 1
+                count += 1
                 done = event
         finally:  # the events before one that does not fit are applied
-            self.applied = applied
+            self.applied += count
             if done is not None:
                 self.last_event = done.id
         return self
@@ -368,8 +413,13 @@ class Replayer:
         candidate = self._candidates.get(candidate_id)
         if candidate is None or candidate.status not in ACTIVE or self.rule is None:
             return False
-        backing = sum(1 for member in candidate.backers if member in self._electorate)
-        return RULES[self.rule](backing, len(self._electorate))
+        electorate = self._electorate
+        backing = sum(
+            1
+            for member, held in self._support.items()
+            if held[0] == candidate_id and member in electorate
+        )
+        return RULES[self.rule](backing, len(electorate))
 
     # --- helpers of the rules ---
 
@@ -399,29 +449,36 @@ class Replayer:
     ) -> None:
         """``member`` backs ``candidate``: it stops backing anyone else (one backing per
         member), conditions it stated on this candidate carry over, new ones are added."""
-        backing_of, backers = self._backing_of, candidate.backers
-        current = backing_of.get(member)
-        if current != candidate.id:
-            if current is not None:  # support moves to the new candidate
-                other = self._candidates[current]
-                del other.backers[member]
-                other.frozen = None
-            backing_of[member] = candidate.id
-        elif not conditions and member not in candidate.stated_by:
-            return  # backed already, nothing new: the backing stays as it was
-        carried: list[str] = []
-        if member in candidate.stated_by:
-            carried = [c for s in candidate.stated if s.member == member for c in s.conditions]
-            candidate.stated = [s for s in candidate.stated if s.member != member]
-            del candidate.stated_by[member]
-        previous, since = backers.get(member, ((), event_id))
+        held = self._support.get(member)
+        stated = member in candidate.stated_by
+        if held is None:
+            self._order = None  # a new backer
+        elif held[0] == candidate.id:
+            if not conditions and not stated:
+                return  # backed already, nothing new: the backing stays as it was
+            event_id = held[2]  # still backed since the same event
+        kept = held[1] if held is not None and held[0] == candidate.id else ()
+        carried = candidate.drop_stated(member) if stated else ()
         if carried or conditions:
-            previous = tuple(dict.fromkeys((*previous, *carried, *conditions)))
-        backers[member] = (previous, since)
-        candidate.frozen = None
+            kept = _merged(kept, (*carried, *conditions))
+        self._support[member] = (candidate.id, kept, event_id)
 
     def _add(self, candidate: _Candidate) -> None:
         self._candidates[candidate.id] = candidate
+
+
+def _merged(kept: tuple[str, ...], added: tuple[str, ...]) -> tuple[str, ...]:
+    """``kept`` and then those of ``added`` not listed yet, in order.
+
+    Compared by equality, not hashed: a condition's text is usually new (only
+    short text is interned at load) and long, and hashing it costs more than
+    comparing a handful of texts of different lengths.
+    """
+    merged = list(kept)
+    for condition in added:
+        if condition not in merged:
+            merged.append(condition)
+    return tuple(merged)
 
 
 # --- one rule per event type ----------------------------------------------------------------
@@ -436,7 +493,8 @@ def _opening(r: Replayer, event: Opening) -> None:
         raise ReplayError(event.id, f"race {r._race!r} is already open", ("type",))
     r.office = event.office
     r.rule = event.rule
-    r._electorate = set(event.electorate)
+    r._electorate.clear()
+    r._electorate.update(event.electorate)
     r._frozen_electorate = None
     r.incumbent = event.incumbent
     r.vacancy = event.vacancy
@@ -450,16 +508,11 @@ def _electorate_change(r: Replayer, event: ElectorateChange) -> None:
         if member not in r._electorate:
             raise ReplayError(event.id, f"{member} is not in the electorate", ("left", index))
     for member in event.left:
-        backed = r._backing_of.pop(member, None)
-        if backed is not None:
-            candidate = r._candidates[backed]
-            del candidate.backers[member]
-            candidate.frozen = None
+        if r._support.pop(member, None) is not None:
+            r._order = None
         for candidate in r._candidates.values():
             if member in candidate.stated_by:
-                candidate.stated = [s for s in candidate.stated if s.member != member]
-                del candidate.stated_by[member]
-                candidate.frozen = None
+                candidate.drop_stated(member)
     r._electorate.update(event.joined)
     r._electorate.difference_update(event.left)
     r._frozen_electorate = None
@@ -504,40 +557,27 @@ def _candidacy(r: Replayer, event: Candidacy) -> None:
 def _condition(r: Replayer, event: Condition) -> None:
     candidate = r._require_candidate(event, event.candidate)
     r._require_member(event, event.member, ("member",))
-    if event.member in candidate.backers:
+    held = r._support.get(event.member)
+    if held is not None and held[0] == candidate.id:
         r._back(event.member, candidate, event.conditions, event.id)
         return
     stated = StatedCondition(event.member, event.kind, event.conditions, event.id)
-    candidate.stated = [*candidate.stated, stated]
+    candidate.stated.append(stated)
     candidate.stated_by[event.member] = candidate.stated_by.get(event.member, 0) + 1
     candidate.frozen = None
 
 
 def _endorsement(r: Replayer, event: Endorsement) -> None:
+    """The general rule; plain support (no conditions, nothing stated) is applied by
+    :meth:`Replayer.run` without a call, and must mean the same as this."""
     candidate = r._candidates.get(event.candidate)
     if candidate is None or candidate.status is _WITHDRAWN:  # not ACTIVE, and faster
         candidate = r._require_candidate(event, event.candidate)  # raises
-    members = event.members
-    if not r._electorate.issuperset(members):
-        for index, member in enumerate(members):
-            r._require_member(event, member, ("members", index))
-    conditions, stated_by, event_id = event.conditions, candidate.stated_by, event.id
-    backing_of, candidate_id = r._backing_of, candidate.id
-    for member in members:
-        if conditions or member in stated_by:  # conditions to merge: the general rule
-            r._back(member, candidate, conditions, event_id)
-            continue
-        # The common case, inlined from _back: plain support, nothing to merge. A member
-        # that backs someone else moves; one that backs this candidate stays as it was.
-        current = backing_of.get(member)
-        if current != candidate_id:
-            if current is not None:
-                other = r._candidates[current]
-                del other.backers[member]
-                other.frozen = None
-            backing_of[member] = candidate_id
-            candidate.backers[member] = ((), event_id)
-            candidate.frozen = None
+    if not r._electorate.issuperset(event.members):
+        for index, member in enumerate(event.members):
+            r._require_member(event, member, ("members", index))  # one raises
+    for member in event.members:
+        r._back(member, candidate, event.conditions, event.id)
 
 
 def _withdrawal(r: Replayer, event: Withdrawal) -> None:
