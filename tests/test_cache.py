@@ -214,6 +214,27 @@ def test_an_edit_reads_only_the_files_that_changed(
     assert [str(edited)] == read
 
 
+def test_an_edit_rewrites_only_the_race_it_touched(tmp_path: Path) -> None:
+    """Race files are named by a digest of their inputs: an edit writes the edited race's
+    file anew, leaves the other race's file as it was, and removes the file it replaced."""
+    events = _two_races(tmp_path / "repo")
+    directory = tmp_path / "cache"
+    _cached(events, directory)
+    (home,) = directory.iterdir()
+
+    def race_files() -> dict[str, tuple[int, int]]:
+        return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in home.glob("race-*")}
+
+    before = race_files()
+    _summary(_files(events / "council")[0], "An edited summary")
+    assert _uncached(events) == _cached(events, directory)
+    after = race_files()
+    assert 2 == len(before) == len(after)
+    (untouched,) = before.keys() & after.keys()
+    assert before[untouched] == after[untouched]  # not written again
+    assert _uncached(events, NATO, True) == _cached(events, directory, NATO, True)
+
+
 @pytest.mark.parametrize("damage", ["truncate", "flip a byte", "empty", "not a cache"])
 @pytest.mark.parametrize("which", ["manifest", "race"])
 def test_a_damaged_cache_is_detected_and_rebuilt(tmp_path: Path, damage: str, which: str) -> None:

@@ -22,8 +22,11 @@ after random edits):
 - **What is redone.** Changed and added files are parsed again; unchanged ones
   come from the cache. The checks across files run again, and the replay
   checks for the races an edit touched. A change to ``seeds/`` checks every
-  quote again. Only a valid repository is cached; a repository with errors is
-  checked in full every time, so its errors are reported as without a cache.
+  quote again. Race files are named by a digest of their inputs, so only the
+  files of the races an edit touched are written again, and the files they
+  replace are removed. Only a valid repository is cached; a repository with
+  errors is checked in full every time, so its errors are reported as without
+  a cache.
 - **Damage.** Every cache file starts with a digest of its contents; a
   truncated or corrupt file fails that check and is rebuilt. The cache is
   keyed by the digest of timeline's own source, so a new version never reads
@@ -191,13 +194,13 @@ def load_repository(
         changed, removed, seeds_changed = list(files), set(), True
     # digests of the seeds before any quote is checked against them
     seed_entries = {rel: (stat, _digest_file(seeds_dir / rel)) for rel, stat in seeds.items()}
-    check, recorded = _check(
+    check, recorded, verified = _check(
         cache, events_dir, manifest, files, changed, removed, seeds_changed, progress
     )
     del files, manifest  # 100,000 entries each: let them go before the cache is written
     if check.errors:
         raise LoadError(check.errors)
-    cache.write(check.repository, recorded, seed_entries, directories, started)
+    cache.write(check.repository, recorded, seed_entries, directories, started, verified)
     return check.repository.only(race) if one_race else check.repository
 
 
@@ -215,9 +218,10 @@ def _check(
     removed: set[str],
     seeds_changed: bool,
     progress: Callable[[int, int], None] | None,
-) -> tuple[Check, dict[str, tuple[Stat, bytes]]]:
+) -> tuple[Check, dict[str, tuple[Stat, bytes]], set[str]]:
     """Check the repository, reading only the files that changed; also return what each
-    file looked like (stat, digest) when the event that was checked came from it."""
+    file looked like (stat, digest) when the event that was checked came from it, and
+    the race files read from the cache and found whole."""
     from timeline.load import (  # they need YAML and cattrs: imported only to read files
         FileRead,
         SeedCache,
@@ -229,10 +233,12 @@ def _check(
     root = events_dir.parent
     changed_set = set(changed)
     kept: dict[str, Event] = {}
+    verified: set[str] = set()
     if manifest is not None and len(changed_set) < len(files):
         cached = cache.races(manifest.shards, tuple(manifest.shards))
         if cached is not None:
             kept = {rel: e for _, rel, e in cached if rel in files and rel not in changed_set}
+            verified = set(manifest.shards.values())
     paths = [f"{events_dir}/{rel}" for rel in files if rel not in kept]
     fresh = read_files(paths, root, progress=progress)
     recorded: dict[str, tuple[Stat, bytes]] = {}
@@ -266,7 +272,7 @@ def _check(
 
     # check_read reads every file before it replays, so `touched` is complete by then
     replay = touched if kept else None
-    return check_read(root, reads(), replay=replay), recorded
+    return check_read(root, reads(), replay=replay), recorded, verified
 
 
 def _repository(
@@ -485,9 +491,11 @@ class _Store:
         seeds: dict[str, tuple[Stat, bytes]],
         directories: dict[str, bytes],
         started: int,
+        verified: set[str],
     ) -> None:
         """Record a checked, valid repository (best effort: a cache that cannot be
-        written only makes the next load slower)."""
+        written only makes the next load slower). A race file is named by a digest of
+        its inputs, so one of ``verified`` (read whole in this run) is already right."""
         prefix = len(str(repository.root / "events")) + 1
         shards: dict[str, list[tuple[int, str, Event]]] = {}
         entries: dict[str, tuple[Stat, bytes, str]] = {}
@@ -501,10 +509,16 @@ class _Store:
             for race in list(shards):
                 shard = shards.pop(race)
                 names[race] = self._name(race, shard, entries)
-                _write(self.home / names[race], shard)
+                path = self.home / names[race]
+                if names[race] not in verified or not path.exists():  # only what an edit touched
+                    _write(path, shard)
             manifest = _Manifest.of(self.code, started, entries, seeds, names)
             _write(self.home / "manifest", manifest)
             _write(self.home / "index", _Index(self.code, started, directories, names))
+            current = set(names.values())
+            for old in self.home.glob("race-*"):  # replaced by an edit: a reader that still
+                if old.name not in current:  # wants one finds it gone and checks again
+                    old.unlink(missing_ok=True)
         except OSError:
             return
 
