@@ -235,6 +235,37 @@ def test_an_edit_rewrites_only_the_race_it_touched(tmp_path: Path) -> None:
     assert _uncached(events, NATO, True) == _cached(events, directory, NATO, True)
 
 
+def test_a_damaged_race_file_costs_only_its_race(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When an edit sends a load to the manifest and another race's file fails its digest,
+    that race's event files are read again and the other races still come from the cache."""
+    events = _two_races(tmp_path / "repo")
+    directory = tmp_path / "cache"
+    council = _files(events / "council")
+    _cached(events, directory)
+    (home,) = directory.iterdir()
+    before = {p.name for p in home.glob("race-*")}
+    _summary(council[0], "An edited summary")
+    _cached(events, directory)
+    (nato_file,) = before & {p.name for p in home.glob("race-*")}  # the race not edited
+    (home / nato_file).write_bytes((home / nato_file).read_bytes()[:100])
+    _summary(council[1], "Another edited summary")
+    expected = _uncached(events)
+    read: list[str] = []
+    original = load.read_files
+
+    def spy(paths: list[str], *args: Any, **kwargs: Any) -> object:
+        read.extend(paths)
+        return original(paths, *args, **kwargs)
+
+    monkeypatch.setattr("timeline.load.read_files", spy)
+    assert expected == _cached(events, directory)
+    nato = [p for p in _files(events) if p not in council]
+    assert sorted(map(str, [council[1], *nato])) == sorted(read)
+    assert expected == _cached(events, directory)  # and the cache is whole again
+
+
 @pytest.mark.parametrize("damage", ["truncate", "flip a byte", "empty", "not a cache"])
 @pytest.mark.parametrize("which", ["manifest", "race"])
 def test_a_damaged_cache_is_detected_and_rebuilt(tmp_path: Path, damage: str, which: str) -> None:

@@ -28,7 +28,8 @@ after random edits):
   errors is checked in full every time, so its errors are reported as without
   a cache.
 - **Damage.** Every cache file starts with a digest of its contents; a
-  truncated or corrupt file fails that check and is rebuilt. The cache is
+  truncated or corrupt file fails that check and is rebuilt (a race file from
+  that race's event files alone). The cache is
   keyed by the digest of timeline's own source, so a new version never reads
   an old cache.
 - **Concurrency.** Files are written to a temporary name and renamed into
@@ -235,10 +236,8 @@ def _check(
     kept: dict[str, Event] = {}
     verified: set[str] = set()
     if manifest is not None and len(changed_set) < len(files):
-        cached = cache.races(manifest.shards, tuple(manifest.shards))
-        if cached is not None:
-            kept = {rel: e for _, rel, e in cached if rel in files and rel not in changed_set}
-            verified = set(manifest.shards.values())
+        cached, verified = cache.whole_races(manifest.shards)  # a damaged one is read again
+        kept = {rel: e for _, rel, e in cached if rel in files and rel not in changed_set}
     paths = [f"{events_dir}/{rel}" for rel in files if rel not in kept]
     fresh = read_files(paths, root, progress=progress)
     recorded: dict[str, tuple[Stat, bytes]] = {}
@@ -477,6 +476,18 @@ class _Store:
                 return None
             loaded.extend(shard)
         return loaded
+
+    def whole_races(self, shards: dict[str, str]) -> tuple[list[tuple[int, str, Event]], set[str]]:
+        """What :meth:`races` gives for every race whose file is whole, and those files'
+        names; the files of the others are missing or damaged."""
+        loaded: list[tuple[int, str, Event]] = []
+        whole: set[str] = set()
+        for name in shards.values():
+            shard = _read(self.home / name)
+            if isinstance(shard, list):
+                loaded.extend(shard)
+                whole.add(name)
+        return loaded, whole
 
     def write_index(self, index: _Index) -> None:
         try:
