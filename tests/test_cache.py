@@ -66,6 +66,19 @@ def _files(events: Path) -> list[Path]:
     return sorted(events.rglob("*.yaml"))
 
 
+def _spy_on_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths every later load parses, as it parses them."""
+    read: list[str] = []
+    original = load.read_files
+
+    def spy(paths: list[str], *args: Any, **kwargs: Any) -> object:
+        read.extend(paths)
+        return original(paths, *args, **kwargs)
+
+    monkeypatch.setattr("timeline.load.read_files", spy)
+    return read
+
+
 # --- edits a contributor (or an accident) makes ------------------------------------------
 
 
@@ -202,14 +215,7 @@ def test_an_edit_reads_only_the_files_that_changed(
     edited = _files(events)[3]
     _summary(edited, "An edited summary")
     expected = _uncached(events)
-    read: list[str] = []
-    original = load.read_files
-
-    def spy(paths: list[str], *args: Any, **kwargs: Any) -> object:
-        read.extend(paths)
-        return original(paths, *args, **kwargs)
-
-    monkeypatch.setattr("timeline.load.read_files", spy)
+    read = _spy_on_reads(monkeypatch)
     assert expected == _cached(events, tmp_path / "cache")
     assert [str(edited)] == read
 
@@ -252,14 +258,7 @@ def test_a_damaged_race_file_costs_only_its_race(
     (home / nato_file).write_bytes((home / nato_file).read_bytes()[:100])
     _summary(council[1], "Another edited summary")
     expected = _uncached(events)
-    read: list[str] = []
-    original = load.read_files
-
-    def spy(paths: list[str], *args: Any, **kwargs: Any) -> object:
-        read.extend(paths)
-        return original(paths, *args, **kwargs)
-
-    monkeypatch.setattr("timeline.load.read_files", spy)
+    read = _spy_on_reads(monkeypatch)
     assert expected == _cached(events, directory)
     nato = [p for p in _files(events) if p not in council]
     assert sorted(map(str, [council[1], *nato])) == sorted(read)

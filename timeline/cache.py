@@ -469,17 +469,13 @@ class _Store:
     ) -> list[tuple[int, str, Event]] | None:
         """The cached (position, relative path, event) of ``races``' files, ``position`` in
         the order of an uncached load; None if a race file is damaged."""
-        loaded: list[tuple[int, str, Event]] = []
-        for race in races:
-            shard = _read(self.home / shards[race])
-            if not isinstance(shard, list):
-                return None
-            loaded.extend(shard)
-        return loaded
+        wanted = {race: shards[race] for race in races}
+        loaded, whole = self.whole_races(wanted)
+        return loaded if len(whole) == len(wanted) else None
 
     def whole_races(self, shards: dict[str, str]) -> tuple[list[tuple[int, str, Event]], set[str]]:
-        """What :meth:`races` gives for every race whose file is whole, and those files'
-        names; the files of the others are missing or damaged."""
+        """The cached entries (as :meth:`races` gives them) of every race in ``shards``
+        whose file is whole, and those files' names; the others are missing or damaged."""
         loaded: list[tuple[int, str, Event]] = []
         whole: set[str] = set()
         for name in shards.values():
