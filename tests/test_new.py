@@ -80,7 +80,7 @@ def test_a_bad_value_names_the_option_and_writes_nothing(repo: Path) -> None:
     result = new("endorsement", *HUNGARY[:2], "--members", "UK", *HUNGARY[4:])
     assert 1 == result.exit_code
     assert [
-        "error: --members[0]: unknown member 'UK': the ISO 3166-1 alpha-2 code is 'GB'"
+        "error: --members: unknown member 'UK': the ISO 3166-1 alpha-2 code is 'GB'"
     ] == result.stderr.splitlines()
     assert before == _files(repo)
 
@@ -128,3 +128,100 @@ def test_at_a_terminal_missing_values_are_asked_for(
     assert result.stdout.strip().endswith("2024-06-18-hungary-s-backing-asked-for.yaml")
     text = (repo / result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
     assert "members:\n- HU\ncandidate: mark-rutte\n" in text
+
+
+def test_an_error_names_the_option_that_exists(repo: Path) -> None:
+    """A source's field is its own option: --publisher, not --sources[0].publisher."""
+    result = new(
+        "endorsement", *HUNGARY[:8], "--url", "https://example.org/a", *HUNGARY[10:]
+    )  # fmt: skip
+    assert 1 == result.exit_code
+    assert [
+        "error: --publisher: a 'url' source needs its 'publisher'"
+    ] == result.stderr.splitlines()
+    assert "--publisher" in new("endorsement", "--help").stdout
+
+
+def test_several_values_in_one_option_say_to_repeat_it(repo: Path) -> None:
+    before = _files(repo)
+    result = new(
+        "electorate_change",
+        "--date", "2024-06-01", "--summary", "Three join", "--joined", "AT BE BG",
+        *HUNGARY[8:],
+    )  # fmt: skip
+    assert 1 == result.exit_code
+    assert [
+        "error: --joined: 'AT BE BG' holds 3 values; repeat --joined for each one:"
+        " --joined AT --joined BE --joined BG"
+    ] == result.stderr.splitlines()
+    assert before == _files(repo)
+
+
+def test_a_quote_not_in_the_document_is_refused_before_anything_is_asked(repo: Path) -> None:
+    result = new("endorsement", *HUNGARY[:12], "--quote", "Hungary is ready to oppose")
+    assert 1 == result.exit_code
+    assert result.stderr.startswith(
+        "error: --quote: not found verbatim in seeds/003_30db4212d268332d.txt"
+    )
+
+
+def test_at_a_terminal_each_answer_is_checked_as_it_is_given(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bad answer is said at once and asked again; the good answers before it stand.
+    The document is asked for before the quote, which is checked against it."""
+    monkeypatch.setattr("timeline.cli.new._interactive", lambda: True)
+    answers = [
+        "18/06/2024",  # date: refused, asked again
+        "2024-06-18",
+        "Hungary's backing, asked for",
+        "UK HU",  # members: UK refused, asked again
+        "HU",
+        "Mark Rutte",  # candidate: not a slug, asked again
+        "mark-rutte",
+        "",  # conditions: none
+        "seeds/nowhere.txt",  # document: does not exist, asked again
+        "seeds/003_30db4212d268332d.txt",
+        "2024-06-18/2024-06-19",
+        "Hungary is ready to oppose",  # quote: not in the document, asked again
+        "Hungary is ready to support",
+    ]
+    result = new("endorsement", stdin="\n".join(answers) + "\n")
+    assert 0 == result.exit_code, result.output
+    prompts = [line.split(":")[0] for line in result.stderr.splitlines() if ": " in line]
+    assert prompts.index("document") < prompts.index("quote")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert 5 == len(errors), result.stderr
+    assert "is not a date" in errors[0]
+    assert "unknown member 'UK'" in errors[1]
+    assert "is not a slug" in errors[2]
+    assert "seeds/nowhere.txt does not exist" in errors[3]
+    assert "not found verbatim" in errors[4]
+    text = (repo / result.stdout.strip()).read_text(encoding="utf-8")
+    assert "date: 2024-06-18\n" in text
+    assert "members:\n- HU\ncandidate: mark-rutte\n" in text
+
+
+def test_at_a_terminal_conditions_are_asked_one_per_line(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A condition is a sentence: it is not split at its spaces."""
+    monkeypatch.setattr("timeline.cli.new._interactive", lambda: True)
+    answers = ["NATO protects Slovak airspace", "Ukraine aid stays voluntary", ""]
+    result = new(
+        "condition", *HUNGARY[:2], "--summary", "Slovakia's price", "--member", "SK",
+        "--candidate", "mark-rutte", "--kind", "support", *HUNGARY[8:],
+        stdin="\n".join(answers) + "\n",
+    )  # fmt: skip
+    assert 0 == result.exit_code, result.output
+    text = (repo / result.stdout.strip()).read_text(encoding="utf-8")
+    assert "conditions:\n- NATO protects Slovak airspace\n- Ukraine aid stays voluntary\n" in text
+
+
+def test_new_from_inside_the_race_folder_writes_beside_its_files(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo / RACE)
+    result = new("endorsement", *HUNGARY)
+    assert 0 == result.exit_code, result.stderr
+    assert (repo / RACE / "2024-06-18-hungary-s-backing-reported-again.yaml").is_file()

@@ -1,9 +1,8 @@
-"""The static site in a real browser: Debian's Chromium, headless, driven by Selenium.
+"""The static site in a real browser: Chromium, headless, driven by Selenium.
 
-`.ci/run` installs Chromium and ChromeDriver (Debian's packages ``chromium`` and
-``chromium-driver``); elsewhere install them, or set ``TIMELINE_CHROMIUM`` and
-``TIMELINE_CHROMEDRIVER``. The screenshot is kept in ``test-output/`` (or
-``$TIMELINE_TEST_OUTPUT``) for a person to look at.
+``tests/prepare.py`` (part of the README's test command) finds or installs Chromium, its
+ChromeDriver and TimelineJS; the tests find them the same way. The screenshot is kept in
+``test-output/`` (or ``$TIMELINE_TEST_OUTPUT``) for a person to look at.
 """
 
 from __future__ import annotations
@@ -12,10 +11,10 @@ import datetime
 import json
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import prepare
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
@@ -34,12 +33,6 @@ from timeline.site import states_by_day
 from helpers import REPO
 from strategies import RACE, query_days, races
 
-CHROMIUM = os.environ.get("TIMELINE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = (
-    os.environ.get("TIMELINE_CHROMEDRIVER")
-    or shutil.which("chromedriver")
-    or "/usr/bin/chromedriver"
-)
 OUTPUT = Path(os.environ.get("TIMELINE_TEST_OUTPUT") or REPO / "test-output")
 
 
@@ -53,10 +46,11 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    for path, package in ((CHROMIUM, "chromium"), (DRIVER, "chromium-driver")):
-        assert Path(path).exists(), f"{path} is missing: apt-get install {package} (see .ci/run)"
+    browser, driver_path = prepare.chromium(), prepare.chromedriver()
+    assert browser is not None, f"{prepare.missing_browser()}: run python tests/prepare.py"
+    assert driver_path is not None, f"{prepare.missing_browser()}: run python tests/prepare.py"
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
+    options.binary_location = browser
     for flag in (
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -64,7 +58,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
     ):  # fmt: skip
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
         yield driver
     finally:
@@ -136,16 +130,16 @@ def test_every_state_shown_is_the_engines_and_nothing_is_fetched(page: Path) -> 
         assert remote not in text
 
 
-TIMELINEJS = Path(os.environ.get("TIMELINE_TIMELINEJS") or REPO / ".ci" / "timelinejs" / "package")
+TIMELINEJS = prepare.TIMELINEJS
 
 
 def test_knight_labs_timelinejs_loads_the_export_as_it_is(
     browser: webdriver.Chrome, tmp_path: Path
 ) -> None:
-    """TimelineJS 3 (the npm package, which .ci/run fetches) renders a slide per event, a
+    """TimelineJS 3 (the npm package, which tests/prepare.py fetches) renders a slide per event, a
     group per candidate and the imprecise dates as written, without an error."""
     script = TIMELINEJS / "dist" / "js" / "timeline.js"
-    assert script.exists(), f"{script} is missing: npm pack @knight-lab/timelinejs (see .ci/run)"
+    assert script.exists(), f"{script} is missing: run python tests/prepare.py"
     out = tmp_path / "timeline.json"
     args = ["export", "--format", "timelinejs", "--out", str(out), "--events", str(REPO / "events")]
     result = CliRunner().invoke(main, args)

@@ -67,6 +67,7 @@ from timeline.repository import (
     Stat,
     digest,
     event_entries,
+    root_of,
     stat_of,
 )
 
@@ -173,8 +174,8 @@ def load_repository(
             return _repository(events_dir, loaded, index.shards)
     manifest = cache.manifest()
     files = dict(_scan(events_dir))
-    seeds = dict(_seed_stats(events_dir.parent))
-    seeds_dir = events_dir.parent / "seeds"
+    seeds = dict(_seed_stats(root_of(events_dir)))
+    seeds_dir = root_of(events_dir) / "seeds"
     if manifest is not None:
         changed = [
             rel
@@ -231,7 +232,7 @@ def _check(
         read_files,
     )
 
-    root = events_dir.parent
+    root = root_of(events_dir)
     changed_set = set(changed)
     kept: dict[str, Event] = {}
     verified: set[str] = set()
@@ -282,7 +283,7 @@ def _repository(
     loaded.sort(key=lambda item: item[0])  # in the order of an uncached load
     files = {event.id: EventFile(f"{events_dir}/{rel}") for _, rel, event in loaded}
     events = tuple(event for _, _, event in loaded)
-    return Repository(events_dir.parent, events, files, tuple(sorted(shards)))
+    return Repository(root_of(events_dir), events, files, tuple(sorted(shards)))
 
 
 def _scan(events_dir: Path) -> Iterator[tuple[str, Stat]]:
@@ -325,7 +326,7 @@ def fingerprint(events_dir: Path) -> tuple[dict[str, bytes], int]:
     file). Stat calls are cheap to run side by side in two processes, so from
     :data:`FORK_FROM` directories on a forked child takes half of them.
     """
-    seeds = events_dir.parent / "seeds"
+    seeds = root_of(events_dir) / "seeds"
     roots = [("seeds", str(seeds), False), ("events", str(events_dir), True)]
     try:
         with os.scandir(events_dir) as scan:

@@ -191,6 +191,23 @@ def structure_event(data: Any) -> Event:
     return event
 
 
+def check_value(cls: type, name: str, value: Any) -> list[tuple[FieldPath, str]]:
+    """The problems of ``value`` as field ``name`` of ``cls``, checked on its own (its type
+    and its field's validators, not what needs the other fields): ``timeline new`` checks
+    each answer as it is given. Paths start with ``name``."""
+    field = attrs.fields_dict(cls)[name]
+    try:
+        structured = converter.structure(value, typing.get_type_hints(cls)[name])
+    except Exception as exc:
+        return list(_flatten(exc, (name,)))
+    try:
+        if field.validator is not None:
+            field.validator(None, field, structured)
+    except InvalidField as exc:  # its field path starts with the name already
+        return [(exc.field, str(exc))]
+    return []
+
+
 def unstructure_event(event: Event) -> dict[str, Any]:
     """Plain data for ``event``: envelope first, then its own fields, then sources."""
     raw: dict[str, Any] = converter.unstructure(event)

@@ -40,6 +40,7 @@ from timeline.repository import (
     digest,
     event_entries,
     located,
+    root_of,
     stat_of,
 )
 from timeline.state import RaceState
@@ -113,7 +114,7 @@ def check_repository(
     ``workers`` sets how many processes read files and ``progress`` is told how
     reading goes (see :func:`read_files`).
     """
-    root = events_dir.parent
+    root = root_of(events_dir)
     if not events_dir.is_dir():
         problem = Problem(str(events_dir), 1, 1, "is not a directory")
         return Check(Repository(root, (), {}), (problem,), 0)
@@ -527,6 +528,10 @@ class SeedCache:
             yield "document", f"{citation.document} does not exist in the repository's seeds/"
         elif normalize_quote(citation.quote) not in text:
             yield "quote", f"not found verbatim in {citation.document}"
+
+    def has(self, document: str) -> bool:
+        """Whether ``document`` is a readable text file inside the repository's ``seeds/``."""
+        return self._text(document) is not None
 
     def _text(self, document: str) -> str | None:
         if document not in self._texts:

@@ -43,7 +43,7 @@ def _pyplot() -> Any:
     except ImportError:
         raise MissingExtraError(
             "timeline plot needs matplotlib, an optional extra:"
-            " pip install 'timeline[plot]' (or pip install matplotlib)"
+            " pip install 'race-timeline[plot]' (or pip install matplotlib)"
         ) from None
     matplotlib.use("Agg")  # files only: no window, no display needed
     import matplotlib.pyplot as pyplot

@@ -87,12 +87,25 @@ class Repository:
 
 
 def find_repository(start: Path | None = None) -> Path:
-    """The nearest directory at or above ``start`` (default: cwd) holding ``events/``."""
-    here = (start or Path.cwd()).resolve()
+    """The repository around ``start`` (default: cwd), found the way git finds its work
+    tree: the nearest directory at or above ``start`` that holds ``events/``, looking no
+    higher than the top of the git work tree ``start`` is in (the directory holding
+    ``.git``), so a command run in ``events/`` or ``events/<race>/`` finds the same root as
+    one run at the top."""
+    here = Path(os.path.abspath(start or Path.cwd()))
     for directory in (here, *here.parents):
         if (directory / "events").is_dir():
             return directory
+        if (directory / ".git").exists():
+            break  # the top of this work tree: a repository above it is someone else's
     raise RepositoryNotFoundError(f"no events/ directory in {here} or any parent; use --events DIR")
+
+
+def root_of(events_dir: Path) -> Path:
+    """The repository root of ``events_dir``: the directory that holds it, where ``seeds/``
+    is. ``Path("..").parent`` is ``.``, so the path is made absolute (without following
+    links) first: from inside ``events/<race>/``, ``--events ..`` has the root ``../..``."""
+    return Path(os.path.abspath(events_dir)).parent
 
 
 #: What identifies a file's version on disk without reading it: size, mtime_ns, ctime_ns, inode.

@@ -12,9 +12,17 @@ import attrs
 import click
 
 from timeline.cli.common import Failure, events_dir, today
-from timeline.codec import EventDataError, format_path, structure_event, unstructure_event
-from timeline.events import EVENT_TYPES, Correction, Event
-from timeline.load import check_repository, load_repository
+from timeline.codec import (
+    EventDataError,
+    FieldPath,
+    check_value,
+    format_path,
+    structure_event,
+    unstructure_event,
+)
+from timeline.errors import InvalidField
+from timeline.events import EVENT_TYPES, SCHEMA, Citation, Correction, Event
+from timeline.load import SeedCache, check_repository, load_repository
 from timeline.repository import Repository
 from timeline.write import suggest_id, write_new_event
 
@@ -47,6 +55,7 @@ _SOURCE_OPTIONS = ("document", "url", "publisher", "published", "quote")
 
 def _new_command(type_name: str, cls: type[Event]) -> click.Command:
     hints = typing.get_type_hints(cls)
+    attrs.resolve_types(cls)  # field.type the type, not its text (events.py defers annotations)
     fields = [f for f in attrs.fields(cls) if f.name not in _AUTOMATIC and f.name != "replacement"]
     params: list[click.Parameter] = [
         click.Option(["--id"], help="The event id. Default: the date and the summary's words."),
@@ -133,20 +142,27 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
     directory = events_dir(options.pop("events"))
     repository = load_repository(directory)
     race = options.pop("race") or _only_race(repository.races)
-    interactive = _interactive()
+    seeds = SeedCache(repository.root)
+    # What was given as options is checked before anything is asked, so that no answer
+    # is lost to a bad option; then each answer is checked as it is given.
+    given = _given_problems(cls, fields, options, seeds)
+    if given:
+        raise Failure("\n".join(f"error: {line}" for line in given))
+    asker = _Asker(interactive=_interactive(), seeds=seeds)
     data: dict[str, Any] = {"type": cls.TYPE, "race": race}
     for field in fields:
         value = options[field.name]
         if value in (None, ()) and field.default is attrs.NOTHING:
-            value = _ask(field.name, many=isinstance(value, tuple), interactive=interactive)
+            value = asker.ask(cls, field)
         if value not in (None, ()):
             data[field.name] = list(value) if isinstance(value, tuple) else value
     source = {name: options[name] for name in _SOURCE_OPTIONS if options[name] is not None}
+    # the document before the quote: the quote is checked against it
+    if "document" not in source and "url" not in source:
+        source["document"] = asker.ask_source("document", source)
     for required in ("published", "quote"):
         if required not in source:
-            source[required] = _ask(required, many=False, interactive=interactive)
-    if "document" not in source and "url" not in source:
-        source["document"] = _ask("document", many=False, interactive=interactive)
+            source[required] = asker.ask_source(required, source)
     data["sources"] = [source]
     if cls is Correction and "corrects" in data:
         data["replacement"] = _replacement_of(repository, data["corrects"])
@@ -156,8 +172,9 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
     try:
         event = structure_event(data)
     except EventDataError as exc:
-        lines = [f"error: --{format_path(p).replace('_', '-')}: {m}" for p, m in exc.problems]
-        raise Failure("\n".join(lines)) from None
+        raise Failure(
+            "\n".join(f"error: {option_problem(p, m)}" for p, m in exc.problems)
+        ) from None
     target = _race_directory(repository, directory, race)
     path = write_new_event(
         target, event, taken=set(repository.files), schema=repository.root / SCHEMA_FILE
@@ -166,7 +183,87 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
     if check.errors:
         path.unlink()
         raise Failure("\n".join(str(p) for p in check.errors) + f"\nnothing written: {path}")
+    for warning in check.warnings:
+        if warning.path == str(path):
+            click.echo(str(warning), err=True)
     click.echo(str(path))
+
+
+def option_problem(path: FieldPath, message: str) -> str:
+    """A problem of the event being written, named by the option that gives the field:
+    ``sources[0].publisher`` is ``--publisher``, ``members[2]`` is ``--members``."""
+    if path[:2] == ("sources", 0) and len(path) > 2 and path[2] in _SOURCE_OPTIONS:
+        path = path[2:]
+    if path and isinstance(path[0], str) and path[0] not in _AUTOMATIC:
+        return f"--{path[0].replace('_', '-')}: {message}"
+    if path[:1] == ("id",):
+        return f"--id: {message}"
+    return f"{format_path(path)}: {message}"
+
+
+def _given_problems(
+    cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[str, Any], seeds: SeedCache
+) -> list[str]:
+    """The problems of the values given as options, each on its own."""
+    problems: list[str] = []
+    for field in fields:
+        value = options[field.name]
+        if value not in (None, ()):
+            problems += _value_problems(cls, field, list(value) if _is_many(field) else value)
+    source = {name: options[name] for name in _SOURCE_OPTIONS if options[name] is not None}
+    for name in _SOURCE_OPTIONS:
+        if name in source:
+            problems += _source_problems(name, source, seeds)
+    return problems
+
+
+def _value_problems(cls: type[Event], field: attrs.Attribute[Any], value: Any) -> list[str]:
+    problems = check_value(cls, field.name, value)
+    option = f"--{field.name.replace('_', '-')}"
+    if problems and _is_many(field):
+        # `--electorate "AT BE BG"`: several values in one; say how to give them
+        for item in value:
+            parts = item.split()
+            if len(parts) > 1 and not check_value(cls, field.name, parts):
+                repeated = " ".join(f"{option} {part}" for part in parts)
+                count = f"{item!r} holds {len(parts)} values"
+                return [f"{option}: {count}; repeat {option} for each one: {repeated}"]
+    return [option_problem(path, message) for path, message in problems]
+
+
+def _source_problems(name: str, source: dict[str, Any], seeds: SeedCache) -> list[str]:
+    """The problems of source option ``name`` given what else ``source`` holds."""
+    value = source[name]
+    option = f"--{name}"
+    problems = [option_problem(p, m) for p, m in check_value(Citation, name, value)]
+    if problems:
+        return problems
+    if name == "document":
+        try:
+            Citation(document=value, quote="-")
+        except InvalidField as exc:
+            return [f"{option}: {exc}"]
+        if not seeds.has(value):
+            return [f"{option}: {value} does not exist in the repository's seeds/"]
+    if name == "url":
+        try:
+            Citation(url=value, publisher="-", quote="-")
+        except InvalidField as exc:
+            return [f"{option}: {exc}"]
+    if name == "quote" and "document" in source and seeds.has(source["document"]):
+        for _, message in seeds.check(Citation(document=source["document"], quote=value)):
+            return [f"{option}: {message}"]
+    return []
+
+
+def _is_many(field: attrs.Attribute[Any]) -> bool:
+    return typing.get_origin(field.type) is tuple  # types resolved in _new_command
+
+
+def _lists_members(field: attrs.Attribute[Any]) -> bool:
+    """Whether the field is a list of member codes (asked for on one line), not of texts
+    (asked for one per line: a condition has spaces)."""
+    return bool(field.metadata.get(SCHEMA, {}).get("items") == {"$ref": "#/$defs/member"})
 
 
 def _interactive() -> bool:
@@ -180,12 +277,62 @@ def _only_race(races: tuple[str, ...]) -> str:
     return races[0]
 
 
-def _ask(name: str, *, many: bool, interactive: bool) -> Any:
-    option = f"--{name.replace('_', '-')}"
-    if not interactive:
-        raise click.UsageError(f"missing {option}")
-    answer = click.prompt(f"{name}{' (separated by spaces)' if many else ''}")
-    return answer.split() if many else answer
+class _Asker:
+    """Asks for what is missing, at a terminal, and checks each answer as it is given: a
+    bad answer is said at once and asked again, so no earlier answer is lost."""
+
+    def __init__(self, *, interactive: bool, seeds: SeedCache) -> None:
+        self._interactive = interactive
+        self._seeds = seeds
+
+    def _require_terminal(self, name: str) -> None:
+        if not self._interactive:
+            raise click.UsageError(f"missing --{name.replace('_', '-')}")
+
+    def ask(self, cls: type[Event], field: attrs.Attribute[Any]) -> Any:
+        self._require_terminal(field.name)
+        if _is_many(field) and not _lists_members(field):
+            return self._ask_lines(cls, field)
+        many = _is_many(field)
+
+        def check(answer: str) -> Any:
+            value = answer.replace(",", " ").split() if many else answer
+            problems = _value_problems(cls, field, value)
+            if problems:
+                raise click.BadParameter("; ".join(problems))
+            return value
+
+        prompt = f"{field.name}{' (separated by spaces)' if many else ''}"
+        return click.prompt(prompt, value_proc=check, err=True)
+
+    def _ask_lines(self, cls: type[Event], field: attrs.Attribute[Any]) -> list[str]:
+        """A list of texts, one per answer, ended by an empty answer."""
+        items: list[str] = []
+        while True:
+            label = f"{field.name} {len(items) + 1}" + (" (empty to end)" if items else "")
+
+            def check(answer: str) -> str:
+                if answer.strip() or items:
+                    problems = _value_problems(cls, field, [*items, answer] if answer else items)
+                    if problems:
+                        raise click.BadParameter("; ".join(problems))
+                return answer
+
+            answer = click.prompt(label, default="", show_default=False, value_proc=check, err=True)
+            if not answer.strip():
+                return items
+            items.append(answer)
+
+    def ask_source(self, name: str, source: dict[str, Any]) -> str:
+        self._require_terminal(name)
+
+        def check(answer: str) -> str:
+            problems = _source_problems(name, {**source, name: answer}, self._seeds)
+            if problems:
+                raise click.BadParameter("; ".join(problems))
+            return answer
+
+        return str(click.prompt(name, value_proc=check, err=True))
 
 
 def _replacement_of(repository: Repository, event_id: str) -> dict[str, Any]:

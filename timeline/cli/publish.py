@@ -89,7 +89,7 @@ def plot(
     or under the majority rule the backing a majority needs; key events
     (candidacies, withdrawals, the appointment, members joining or leaving)
     are marked on the day they count from. Needs matplotlib, the optional
-    "plot" extra: pip install 'timeline[plot]'.
+    "plot" extra: pip install 'race-timeline[plot]'.
 
     \b
     Examples:
