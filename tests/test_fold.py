@@ -19,9 +19,11 @@ from timeline import (
     Mention,
     Opening,
     RaceState,
+    Replayer,
     ReplayError,
     Retraction,
     Rule,
+    Status,
     Withdrawal,
     fold,
     parse_date,
@@ -242,3 +244,56 @@ def test_known_on_replays_exactly_the_events_reported_by_then(
     except ReplayError:
         actual = "does not replay"
     assert expected == actual
+
+
+_PROBE_CONDITIONS = ("c1", "c2")
+
+
+@given(races(), st.data())
+def test_an_endorsement_repeats_exactly_when_it_changes_nothing(
+    events: list[Event], data: st.DataObject
+) -> None:
+    """``Replayer.repeats`` (behind validate's warning) names earlier events exactly when
+    applying the endorsement leaves the state as it was, but for the count of events.
+
+    After each event of a race, a probe endorsement is drawn from the state reached: a
+    backer (or any member) of a candidate, with conditions it holds or new ones, so that
+    repeats, new members and new conditions are all drawn often."""
+    replayer = Replayer(RaceState(RACE))
+    for event in replay_order(events):
+        replayer.apply(event)
+        state = replayer.state()
+        active = [c for c in state.candidates if c.status is not Status.WITHDRAWN]
+        if not active or not state.electorate:
+            continue
+        candidate = data.draw(st.sampled_from(active))
+        held = {b.member: b.conditions for b in candidate.backers}
+        member = data.draw(st.sampled_from(sorted(held) or sorted(state.electorate)))
+        pool = sorted({*held.get(member, ()), *_PROBE_CONDITIONS})
+        conditions = data.draw(st.lists(st.sampled_from(pool), unique=True, max_size=2))
+        probe = attrs.evolve(
+            event if isinstance(event, Endorsement) else _PROBE,
+            id="probe",
+            members=(member,),
+            candidate=candidate.id,
+            conditions=tuple(conditions),
+        )
+        trial = Replayer(state)
+        repeated = trial.repeats(probe)
+        try:
+            trial.apply(probe)
+        except ReplayError:
+            continue  # the member left the electorate, say: not a question of repeats
+        after = attrs.evolve(trial.state(), applied=state.applied, last_event=state.last_event)
+        assert bool(repeated) == (state == after), probe
+
+
+_PROBE = Endorsement(
+    id="probe",
+    race=RACE,
+    date=parse_date(START.isoformat()),
+    summary="s",
+    sources=(Citation(document="seeds/report.txt", quote="q"),),
+    members=("AL",),
+    candidate="ann-lee",
+)

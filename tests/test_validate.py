@@ -250,3 +250,53 @@ def test_state_as_known_on_a_day_leaves_out_later_reports(repo: Path) -> None:
         [b["member"] for b in rutte["backers"]],
         len(data["electorate"]),
     )
+
+
+_REPEAT = """\
+type: endorsement
+id: 2024-06-19-hungary-backs-rutte-again
+race: nato-secretary-general-2024
+date: 2024-06-19
+summary: Hungary's backing, reported again
+members: [HU]
+candidate: mark-rutte
+{conditions}sources:
+- document: seeds/003_30db4212d268332d.txt
+  published: 2024-06-18/2024-06-19
+  quote: Hungary is ready to support PM Rutte’s bid
+"""
+_HU_CONDITION = (
+    "Hungary keeps the opt-out from NATO's commitments to Ukraine agreed with Stoltenberg;"
+    " no Hungarian personnel or funds are used for them"
+)
+
+
+def test_an_endorsement_that_changes_nothing_is_a_warning(repo: Path) -> None:
+    """Hungary backs Rutte again, with its condition known already: nothing new."""
+    path = repo / RACE / "2024-06-19-hungary-backs-rutte-again.yaml"
+    path.write_text(_REPEAT.format(conditions=""), encoding="utf-8")
+    result = validate()
+    assert 0 == result.exit_code
+    assert [
+        f"{RACE}/2024-06-19-hungary-backs-rutte-again.yaml:6:1: warning: HU already backs mark-rutte since 2024-06-18-all-but-romania-back-rutte, with no new condition: this endorsement changes nothing"
+    ] == result.stdout.splitlines()
+    path.write_text(
+        _REPEAT.format(conditions=f"conditions:\n- {_HU_CONDITION}\n"), encoding="utf-8"
+    )
+    assert "this endorsement changes nothing" in validate().stdout
+
+
+def test_an_endorsement_with_a_new_condition_or_member_is_no_repeat(repo: Path) -> None:
+    path = repo / RACE / "2024-06-19-hungary-backs-rutte-again.yaml"
+    path.write_text(
+        _REPEAT.format(conditions="conditions:\n- Rutte visits Budapest first\n"), encoding="utf-8"
+    )
+    assert (0, "") == (validate().exit_code, validate().stdout)
+    path.write_text(
+        _REPEAT.format(conditions="").replace("members: [HU]", "members: [HU, RO]"),
+        encoding="utf-8",
+    )
+    result = validate()
+    assert 0 == result.exit_code
+    assert "hungary-backs-rutte-again.yaml" not in result.stdout  # RO is new
+    assert "romania-backs-rutte.yaml:6:1: warning: RO already backs" in result.stdout

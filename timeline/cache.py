@@ -452,6 +452,7 @@ class _Store:
         key = hashlib.blake2b(str(events).encode(), digest_size=12).hexdigest()
         self.home = home / key
         self.code = _code_key()
+        self._events_dir = events_dir  # event files' locations start with it
 
     def index(self) -> _Index | None:
         index = _read(self.home / "index")
@@ -504,7 +505,7 @@ class _Store:
         """Record a checked, valid repository (best effort: a cache that cannot be
         written only makes the next load slower). A race file is named by a digest of
         its inputs, so one of ``verified`` (read whole in this run) is already right."""
-        prefix = len(str(repository.root / "events")) + 1
+        prefix = len(str(self._events_dir)) + 1
         shards: dict[str, list[tuple[int, str, Event]]] = {}
         entries: dict[str, tuple[Stat, bytes, str]] = {}
         for position, event in enumerate(repository.events):  # in the order of the files

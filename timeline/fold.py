@@ -421,6 +421,24 @@ class Replayer:
         )
         return RULES[self.rule](backing, len(electorate))
 
+    def repeats(self, event: Endorsement) -> tuple[str, ...]:
+        """When ``event`` would change nothing (every member it lists already backs its
+        candidate with each of its conditions), the ids of the events those backings
+        date from; else ``()``. (A member that backs a candidate has no stated
+        conditions on it waiting to carry over: backing takes them in.)"""
+        candidate = self._candidates.get(event.candidate)
+        if candidate is None:
+            return ()
+        since: dict[str, None] = {}
+        for member in event.members:
+            held = self._support.get(member)
+            if held is None or held[0] != candidate.id:
+                return ()
+            if any(condition not in held[1] for condition in event.conditions):
+                return ()
+            since[held[2]] = None
+        return tuple(since)
+
     # --- helpers of the rules ---
 
     def _require_member(self, event: Event, member: str, field: tuple[str | int, ...]) -> None:

@@ -31,7 +31,15 @@ import attrs
 from timeline import yamlio
 from timeline.codec import EventDataError, format_path, structure_event
 from timeline.errors import LoadError, Problem, ReplayError
-from timeline.events import SUPERSEDING, Appointment, Citation, Correction, Event, Retraction
+from timeline.events import (
+    SUPERSEDING,
+    Appointment,
+    Citation,
+    Correction,
+    Endorsement,
+    Event,
+    Retraction,
+)
 from timeline.fold import Replayer, replay_order, reported_by, told_at
 from timeline.repository import (
     EventFile,
@@ -430,7 +438,8 @@ def _as_reported_problems(
             corrected = {
                 e.corrects: e.id for e in reported_by(mine, day) if isinstance(e, Correction)
             }
-            for problem in _replay(race, history, files, corrected, start=base, saved=saved):
+            replayed = _replay(race, history, files, corrected, start=base, saved=saved, warn=False)
+            for problem in replayed:
                 if problem.severity == "error" and (problem.path, problem.message) not in seen:
                     seen.add((problem.path, problem.message))
                     yield attrs.evolve(problem, message=f"as reported by {day}: {problem.message}")
@@ -464,22 +473,38 @@ def _replay(
     *,
     start: int = 0,
     saved: list[RaceState] | None = None,
+    warn: bool = True,
 ) -> Iterator[Problem]:
     """The problems of replaying ``history`` (in replay order); with ``saved``, from the
-    state ``saved[start]`` after ``start * _EVERY`` events, saving a state every ``_EVERY``."""
+    state ``saved[start]`` after ``start * _EVERY`` events, saving a state every ``_EVERY``.
+    Without ``warn``, errors only: no check for warnings is made."""
     replayer = Replayer(saved[start] if saved is not None else RaceState(race))
     first = start * _EVERY if saved is not None else 0
     for index in range(first, len(history)):
         event = history[index]
         if saved is not None and index > first and index % _EVERY == 0:
             saved.append(replayer.state())  # the state after ``index`` events
+        repeated = replayer.repeats(event) if warn and type(event) is Endorsement else ()
         try:
             replayer.apply(event)  # an event that does not fit changes nothing
         except ReplayError as exc:
             path, position = _where(event, (*exc.field,), files, corrected)
             yield Problem(path, *position, exc.message)
             continue
-        if isinstance(event, Appointment) and not replayer.meets_rule(event.candidate):
+        if repeated:
+            assert isinstance(event, Endorsement)
+            path, position = _where(event, ("members",), files, corrected)
+            members = ", ".join(event.members)
+            yield Problem(
+                path,
+                *position,
+                f"{members} already back{'s' if len(event.members) == 1 else ''}"
+                f" {event.candidate} since {', '.join(repeated)}, with"
+                f" {'these conditions' if event.conditions else 'no new condition'}:"
+                " this endorsement changes nothing",
+                severity="warning",
+            )
+        if warn and isinstance(event, Appointment) and not replayer.meets_rule(event.candidate):
             path, position = _where(event, ("candidate",), files, corrected)
             rule = replayer.rule.value if replayer.rule else ""
             yield Problem(
