@@ -77,7 +77,7 @@ CASES: list[tuple[str, Callable[[Path], None], str | re.Pattern[str]]] = [
     (
         "quote not in the document",
         _replace(HUNGARY, "Hungary is ready to support", "Hungary is eager to support"),
-        f"{RACE}/{HUNGARY}.yaml:16:5: error: sources[1].quote: not found verbatim in seeds/003_30db4212d268332d.txt",
+        f"{RACE}/{HUNGARY}.yaml:16:5: error: sources[1].quote: not found verbatim in seeds/003_30db4212d268332d.txt; closest passage (line 11): “… light of his pledge, Hungary is ready to support PM Rutte’s bid for Nato secretary general,” Mr Orban …”; first difference at word 8: the quote has 'eager', the document has 'ready'",
     ),
     (
         "document outside seeds/",

@@ -54,7 +54,7 @@ def test_the_corpus_covers_at_least_30_failure_modes() -> None:
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
 def test_each_broken_file_gets_its_one_line_answer(path: Path, repo: Path) -> None:
     raw = path.read_bytes()
-    expected = raw.rstrip(b"\n").rsplit(b"\n", 1)[-1].decode("ascii")
+    expected = raw.rstrip(b"\n").rsplit(b"\n", 1)[-1].decode("utf-8")
     assert expected.startswith("# expect: "), "each corpus file ends with its expectation"
     (repo / "events" / "broken" / path.name).write_bytes(raw)
     _validate_reports(repo, path.name, expected.removeprefix("# expect: "))

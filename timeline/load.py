@@ -22,7 +22,6 @@ import collections
 import datetime
 import multiprocessing
 import os
-import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from timeline.events import (
     Retraction,
 )
 from timeline.fold import Replayer, replay_order, reported_by, told_at
+from timeline.quotes import divergence, normalize_quote
 from timeline.repository import (
     EventFile,
     Repository,
@@ -58,9 +58,6 @@ _FIRST = datetime.date.min
 
 #: Event files larger than this are refused unread: a development fits in a page.
 MAX_FILE_BYTES = 256 * 1024
-
-_TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-_SPACE = re.compile(r"\s+")
 
 
 @attrs.frozen
@@ -531,11 +528,6 @@ def _where(
     return event_file.location, event_file.locate(field)
 
 
-def normalize_quote(text: str) -> str:
-    """Text as quotes are compared: typographic quotes made straight, whitespace collapsed."""
-    return _SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
-
-
 class SeedCache:
     """Seed documents, read once each, normalized for quote look-up."""
 
@@ -552,7 +544,19 @@ class SeedCache:
         if text is None:
             yield "document", f"{citation.document} does not exist in the repository's seeds/"
         elif normalize_quote(citation.quote) not in text:
-            yield "quote", f"not found verbatim in {citation.document}"
+            raw = self._read(citation.document)  # again: only a quote not found needs it
+            where = f"; {divergence(citation.quote, raw)}" if raw is not None else ""
+            yield "quote", f"not found verbatim in {citation.document}{where}"
+
+    def _read(self, document: str) -> str | None:
+        """The document as written, if it is a readable text file inside ``seeds/``."""
+        path = (self._root / document).resolve()
+        try:
+            if path.is_relative_to(self._seeds) and path.is_file():
+                return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+        return None
 
     def has(self, document: str) -> bool:
         """Whether ``document`` is a readable text file inside the repository's ``seeds/``."""
@@ -560,11 +564,6 @@ class SeedCache:
 
     def _text(self, document: str) -> str | None:
         if document not in self._texts:
-            path = (self._root / document).resolve()
-            inside = path.is_relative_to(self._seeds)
-            try:
-                text = path.read_text(encoding="utf-8") if inside and path.is_file() else None
-            except (OSError, UnicodeDecodeError):
-                text = None
+            text = self._read(document)
             self._texts[document] = normalize_quote(text) if text is not None else None
         return self._texts[document]

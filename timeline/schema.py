@@ -5,7 +5,12 @@ One source of truth: the schema is computed from the classes in
 metadata their field helpers attach), never written by hand. Editors use it
 to complete and check event files as they are typed; it says less than
 ``timeline validate`` (it cannot know the seeds, the other events or the
-calendar), never more.
+calendar), never more, except that its date pattern knows only the date forms
+people write (see ``_DATE_PATTERN``), not the rarer corners of EDTF.
+
+The choice of event type is keyed on ``type`` (``if``/``then`` per type, not a
+``oneOf`` of all of them), so a file with an error is told about its own type's
+fields, not about every other type's.
 """
 
 from __future__ import annotations
@@ -21,6 +26,17 @@ from timeline.dates import Date
 from timeline.events import EVENT_TYPES, SCHEMA, SUPERSEDING, Citation, Dissent, Event
 from timeline.members import ISO_3166_ALPHA2
 
+# The date forms people write, as ``dates.parse_date`` reads them: a year (not 0000), a
+# zero-padded month or day, each with at most one EDTF qualifier (? uncertain, ~ approximate,
+# % both) at its end; an EDTF season (2024-21 is spring) alone, or 21-24 as an interval's
+# end; an interval A/B, ../B (on or before B) or /B. A/.. and A/ have no latest day and are
+# refused. tests/test_schema.py checks the pattern against parse_date over many examples.
+_YEAR = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+_CALENDAR = f"{_YEAR}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?[?~%]?"
+_SINGLE = f"{_CALENDAR}|{_YEAR}-(?:2[1-9]|3[0-9]|4[01])"
+_END = f"{_CALENDAR}|{_YEAR}-2[1-4][?~%]?"
+_DATE_PATTERN = f"^(?:{_SINGLE}|(?:\\.\\.|{_END})?/(?:{_END}))$"
+
 _DEFS: dict[str, Any] = {
     "slug": {
         "type": "string",
@@ -35,11 +51,15 @@ _DEFS: dict[str, Any] = {
     },
     "date": {
         "type": "string",
-        "pattern": "^\\S+$",
+        "pattern": _DATE_PATTERN,
         "description": (
-            "YYYY-MM-DD, YYYY-MM or YYYY, or an EDTF date such as ../2024-04-02 (on or"
-            " before) or 2024-03/2024-06 (between). An event counts from its latest"
-            " possible day."
+            "YYYY-MM-DD, YYYY-MM or YYYY (zero-padded), optionally ending in an EDTF"
+            " qualifier ? ~ or %, or an interval: 2024-03/2024-06 (between), ../2024-04-02"
+            " (on or before). An event counts from its latest possible day. The pattern"
+            " cannot know the calendar: 2024-02-30, or an interval that ends before it"
+            " begins, passes here and is refused by `timeline validate`. Rarer EDTF forms"
+            " that `timeline validate` accepts (times, unspecified digits such as 202X,"
+            " sets, a qualifier before a component) are refused here."
         ),
     },
 }
