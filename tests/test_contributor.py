@@ -90,8 +90,10 @@ def test_the_installed_wheel_runs_in_a_fresh_environment(
     _run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
     _run(venv / "bin" / "pip", "install", "-q", wheel, cwd=tmp_path)
     data = copy_repository(tmp_path / "data")
-    assert f"{DISTRIBUTION}, version" in _run(venv / "bin" / "timeline", "--version", cwd=data)
-    assert "Usage: python -m timeline" in _run(venv / "bin" / "python", "-m", "timeline", cwd=data)
+    assert f"timeline ({DISTRIBUTION}) " in _run(venv / "bin" / "timeline", "--version", cwd=data)
+    assert "Usage: python -m timeline" in _run(
+        venv / "bin" / "python", "-m", "timeline", "--help", cwd=data
+    )
     answer = _run(venv / "bin" / "timeline", "state", "--at", "2024-06-18", cwd=data)
     monkeypatch.chdir(data)
     assert CliRunner().invoke(main, ["state", "--at", "2024-06-18"]).stdout == answer
@@ -177,7 +179,7 @@ def test_pre_commit_runs_the_shipped_hooks_on_a_good_and_a_bad_change(
     assert re.search(r"timeline validate\.+Failed", result.stdout), result.stdout
     assert "unknown member 'UK': the ISO 3166-1 alpha-2 code is 'GB'" in result.stdout
     assert re.search(r"yamllint\.+Failed", result.stdout), result.stdout
-    assert "12:7: [error] truthy value" in result.stdout
+    assert re.search(r"12:7 +error +truthy value", result.stdout), result.stdout
 
 
 def test_pre_commit_installs_the_offered_hooks_from_the_repository(
@@ -243,7 +245,7 @@ def test_yamllint_finds_nothing_in_events_or_in_what_timeline_new_writes(repo: P
     result = CliRunner().invoke(
         main,
         [
-            "new", "electorate_change", "--date", "2024-06-18", "--summary", "Norway leaves",
+            "new", "electorate_change", "--date", "2024-06-27", "--summary", "Norway leaves",
             "--left", "NO", "--document", "seeds/003_30db4212d268332d.txt",
             "--published", "2024-06-18/2024-06-19", "--quote", "Hungary is ready to support",
         ],

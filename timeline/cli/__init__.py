@@ -60,7 +60,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="race-timeline")
+@click.version_option(package_name="race-timeline", message="%(prog)s (%(package)s) %(version)s")
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
