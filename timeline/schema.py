@@ -30,12 +30,14 @@ from timeline.members import ISO_3166_ALPHA2
 # zero-padded month or day, each with at most one EDTF qualifier (? uncertain, ~ approximate,
 # % both) at its end; an EDTF season (2024-21 is spring) alone, or 21-24 as an interval's
 # end; an interval A/B, ../B (on or before B) or /B. A/.. and A/ have no latest day and are
-# refused. tests/test_schema.py checks the pattern against parse_date over many examples.
-_YEAR = "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
-_CALENDAR = f"{_YEAR}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?[?~%]?"
-_SINGLE = f"{_CALENDAR}|{_YEAR}-(?:2[1-9]|3[0-9]|4[01])"
+# refused. Only plain groups, no (?:...): the subset of ECMA-262 regexes JSON Schema
+# recommends, which every editor's validator reads alike. tests/test_schema.py checks the
+# pattern against parse_date over many examples.
+_YEAR = "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+_CALENDAR = f"{_YEAR}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?[?~%]?"
+_SINGLE = f"{_CALENDAR}|{_YEAR}-(2[1-9]|3[0-9]|4[01])"
 _END = f"{_CALENDAR}|{_YEAR}-2[1-4][?~%]?"
-_DATE_PATTERN = f"^(?:{_SINGLE}|(?:\\.\\.|{_END})?/(?:{_END}))$"
+_DATE_PATTERN = f"^({_SINGLE}|(\\.\\.|{_END})?/({_END}))$"
 
 _DEFS: dict[str, Any] = {
     "slug": {
@@ -80,26 +82,45 @@ def event_schema() -> dict[str, Any]:
     defs["dissent"] = {**_object(Dissent), **_ONE_SOURCE}
     for name, cls in EVENT_TYPES.items():
         defs[name] = _object(cls, type_name=name)
+    facts = [name for name, cls in EVENT_TYPES.items() if cls not in SUPERSEDING]
     defs["replacement"] = {
         "description": "The corrected event: any fact type; id and race are the corrected one's.",
-        "oneOf": [
+        **_keyed_on_type(
             {
-                **defs[name],
-                "required": [r for r in defs[name]["required"] if r not in ("id", "race")],
+                name: {
+                    **defs[name],
+                    "required": [r for r in defs[name]["required"] if r not in ("id", "race")],
+                }
+                for name in facts
             }
-            for name, cls in EVENT_TYPES.items()
-            if cls not in SUPERSEDING
-        ],
+        ),
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "timeline event file",
         "description": "One reported development of a race. See docs/event-format.md.",
+        **_keyed_on_type({name: {"$ref": f"#/$defs/{name}"} for name in EVENT_TYPES}),
+        "$defs": defs,
+    }
+
+
+def _keyed_on_type(schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """An object whose ``type`` (one of ``schemas``) picks the schema it must pass.
+
+    ``if``/``then`` per type rather than a ``oneOf``: a file with an error is checked, and
+    told about, its own type only; an unknown type is a single error from the enum.
+    """
+    return {
         "type": "object",
         "required": ["type"],
-        "properties": {"type": {"enum": list(EVENT_TYPES)}},
-        "oneOf": [{"$ref": f"#/$defs/{name}"} for name in EVENT_TYPES],
-        "$defs": defs,
+        "properties": {"type": {"enum": list(schemas)}},
+        "allOf": [
+            {
+                "if": {"properties": {"type": {"const": name}}, "required": ["type"]},
+                "then": schema,
+            }
+            for name, schema in schemas.items()
+        ],
     }
 
 

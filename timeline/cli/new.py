@@ -44,7 +44,8 @@ def new() -> None:
     Example:
       timeline new endorsement --date 2024-06-18 --members HU \\
         --candidate mark-rutte --summary "Hungary backs Rutte" \\
-        --document seeds/003_30db4212d268332d.txt --quote "Hungary is ready"
+        --document seeds/003_30db4212d268332d.txt \\
+        --published 2024-06-18/2024-06-19 --quote "Hungary is ready"
     """
 
 

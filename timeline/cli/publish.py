@@ -126,7 +126,7 @@ def site(out: Path, events: Path | None, race: str | None) -> None:
 
     \b
     Example:
-      timeline site --out public && open public/index.html#2024-06-18
+      timeline site --out public   # then open public/index.html#2024-06-18
     """
     from timeline.site import site as page
 
