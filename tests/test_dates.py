@@ -101,3 +101,10 @@ def test_month_lengths_are_the_calendars() -> None:
     for year in range(1, 3001):
         for month in range(1, 13):
             assert calendar.monthrange(year, month)[1] == _days_in(year, month)
+
+
+@pytest.mark.parametrize("text", ["2024-06-18/", "0000?", "-2024", "2024-06-1X"])
+def test_a_date_edtf_parses_but_cannot_place_is_a_date_error(text: str) -> None:
+    """No other exception escapes: a hostile date is one clear line, not a traceback."""
+    with pytest.raises(DateError):
+        parse_date(text)

@@ -126,9 +126,13 @@ def _edtf(text: str) -> Date:
             "or EDTF such as 2023-10~ (approximate), ../2024-06-18 (on or before), "
             "2024-03/2024-06 (between)"
         ) from exc
-    # An empty start ("/2024-04-02") is unknown, as ".." is open; edtf guesses 10 years.
-    earliest = None if text.startswith("/") else _bound(parsed.lower_strict)
-    latest = _bound(parsed.upper_strict)
+    # An empty start ("/2024-04-02") or end ("2024-04-02/") is unknown, as ".." is open;
+    # edtf guesses 10 years.
+    try:
+        earliest = None if text.startswith("/") else _bound(parsed.lower_strict)
+        latest = None if text.endswith("/") else _bound(parsed.upper_strict)
+    except Exception as exc:  # edtf parses some texts it cannot bound ("0000?", "2024-06-1X")
+        raise DateError(f"{text!r} is not a date timeline can place in the calendar") from exc
     if latest is None:
         raise DateError(f"{text!r} has no latest possible day; an event needs one")
     return _checked(Date(text, earliest, latest))
