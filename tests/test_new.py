@@ -207,7 +207,7 @@ def test_at_a_terminal_conditions_are_asked_one_per_line(
 ) -> None:
     """A condition is a sentence: it is not split at its spaces."""
     monkeypatch.setattr("timeline.cli.new._interactive", lambda: True)
-    answers = ["NATO protects Slovak airspace", "Ukraine aid stays voluntary", ""]
+    answers = ["", "NATO protects Slovak airspace", "Ukraine aid stays voluntary", ""]
     result = new(
         "condition", *HUNGARY[:2], "--summary", "Slovakia's price", "--member", "SK",
         "--candidate", "mark-rutte", "--kind", "support", *HUNGARY[8:],
@@ -225,3 +225,33 @@ def test_new_from_inside_the_race_folder_writes_beside_its_files(
     result = new("endorsement", *HUNGARY)
     assert 0 == result.exit_code, result.stderr
     assert (repo / RACE / "2024-06-18-hungary-s-backing-reported-again.yaml").is_file()
+
+
+def test_a_publication_date_other_citations_disagree_with_is_refused_at_once(
+    repo: Path,
+) -> None:
+    result = new("endorsement", *HUNGARY[:10], "--published", "2024-06-18", *HUNGARY[12:])
+    assert 1 == result.exit_code
+    assert [
+        "error: --published: 2024-06-18, but the other citations of"
+        " seeds/003_30db4212d268332d.txt date it 2024-06-18/2024-06-19"
+    ] == result.stderr.splitlines()
+
+
+def test_at_a_terminal_an_event_that_does_not_fit_keeps_the_answers_on_screen(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each answer was fine but the whole does not fit the race: nothing is written, and
+    the file as it would have read is shown, so that nothing typed is lost."""
+    monkeypatch.setattr("timeline.cli.new._interactive", lambda: True)
+    before = _files(repo)
+    answers = ["SE", "mark-rutte"]  # each fine, but SE joined NATO only in March 2024
+    result = new(
+        "endorsement", "--date", "2024-02-01", "--summary", "Sweden backs Rutte", *HUNGARY[8:],
+        stdin="\n".join(answers) + "\n",
+    )  # fmt: skip
+    assert 1 == result.exit_code
+    assert "SE is not in the electorate" in result.stderr
+    assert "would have read:" in result.stderr
+    assert "summary: Sweden backs Rutte\nmembers:\n- SE\n" in result.stderr
+    assert before == _files(repo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import enum
 import sys
 import typing
@@ -143,13 +144,14 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
     directory = events_dir(options.pop("events"))
     repository = load_repository(directory)
     race = options.pop("race") or _only_race(repository.races)
-    seeds = SeedCache(repository.root)
+    seeds = _Seeds(SeedCache(repository.root), _publication_dates(repository))
     # What was given as options is checked before anything is asked, so that no answer
     # is lost to a bad option; then each answer is checked as it is given.
     given = _given_problems(cls, fields, options, seeds)
     if given:
         raise Failure("\n".join(f"error: {line}" for line in given))
-    asker = _Asker(interactive=_interactive(), seeds=seeds)
+    interactive = _interactive()
+    asker = _Asker(interactive=interactive, seeds=seeds)
     data: dict[str, Any] = {"type": cls.TYPE, "race": race}
     for field in fields:
         value = options[field.name]
@@ -182,8 +184,12 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
     )
     check = check_repository(directory, today=today())
     if check.errors:
+        text = path.read_text(encoding="utf-8")
         path.unlink()
-        raise Failure("\n".join(str(p) for p in check.errors) + f"\nnothing written: {path}")
+        lines = [str(p) for p in check.errors]
+        if interactive:  # the answers are not lost: the file as it would have been
+            lines += [f"your answers, as {path} would have read:", text.rstrip("\n")]
+        raise Failure("\n".join([*lines, f"nothing written: {path}"]))
     for warning in check.warnings:
         if warning.path == str(path):
             click.echo(str(warning), err=True)
@@ -203,7 +209,7 @@ def option_problem(path: FieldPath, message: str) -> str:
 
 
 def _given_problems(
-    cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[str, Any], seeds: SeedCache
+    cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[str, Any], seeds: _Seeds
 ) -> list[str]:
     """The problems of the values given as options, each on its own."""
     problems: list[str] = []
@@ -232,7 +238,29 @@ def _value_problems(cls: type[Event], field: attrs.Attribute[Any], value: Any) -
     return [option_problem(path, message) for path, message in problems]
 
 
-def _source_problems(name: str, source: dict[str, Any], seeds: SeedCache) -> list[str]:
+@attrs.frozen
+class _Seeds:
+    """What an answer about a source is checked against: the seed documents, and the
+    publication date the repository's citations give each one."""
+
+    documents: SeedCache
+    published: dict[str, str]
+
+
+def _publication_dates(repository: Repository) -> dict[str, str]:
+    """Each cited seed document's publication date, as most of its citations give it (the
+    rule ``timeline validate`` applies)."""
+    dates: dict[str, collections.Counter[str]] = {}
+    for event in repository.events:
+        for citation in (*event.sources, *event.dissent):
+            if citation.document is not None and citation.published is not None:
+                dates.setdefault(citation.document, collections.Counter())[
+                    citation.published.text
+                ] += 1
+    return {document: counts.most_common(1)[0][0] for document, counts in dates.items()}
+
+
+def _source_problems(name: str, source: dict[str, Any], seeds: _Seeds) -> list[str]:
     """The problems of source option ``name`` given what else ``source`` holds."""
     value = source[name]
     option = f"--{name}"
@@ -244,16 +272,20 @@ def _source_problems(name: str, source: dict[str, Any], seeds: SeedCache) -> lis
             Citation(document=value, quote="-")
         except InvalidField as exc:
             return [f"{option}: {exc}"]
-        if not seeds.has(value):
+        if not seeds.documents.has(value):
             return [f"{option}: {value} does not exist in the repository's seeds/"]
     if name == "url":
         try:
             Citation(url=value, publisher="-", quote="-")
         except InvalidField as exc:
             return [f"{option}: {exc}"]
-    if name == "quote" and "document" in source and seeds.has(source["document"]):
-        for _, message in seeds.check(Citation(document=source["document"], quote=value)):
+    document = source.get("document")
+    if name == "quote" and document is not None and seeds.documents.has(document):
+        for _, message in seeds.documents.check(Citation(document=document, quote=value)):
             return [f"{option}: {message}"]
+    usual = seeds.published.get(document) if document is not None else None
+    if name == "published" and usual is not None and value.strip() != usual:
+        return [f"{option}: {value}, but the other citations of {document} date it {usual}"]
     return []
 
 
@@ -282,7 +314,7 @@ class _Asker:
     """Asks for what is missing, at a terminal, and checks each answer as it is given: a
     bad answer is said at once and asked again, so no earlier answer is lost."""
 
-    def __init__(self, *, interactive: bool, seeds: SeedCache) -> None:
+    def __init__(self, *, interactive: bool, seeds: _Seeds) -> None:
         self._interactive = interactive
         self._seeds = seeds
 
@@ -313,10 +345,11 @@ class _Asker:
             label = f"{field.name} {len(items) + 1}" + (" (empty to end)" if items else "")
 
             def check(answer: str) -> str:
-                if answer.strip() or items:
-                    problems = _value_problems(cls, field, [*items, answer] if answer else items)
-                    if problems:
-                        raise click.BadParameter("; ".join(problems))
+                if not answer.strip() and not items:
+                    raise click.BadParameter("give at least one")
+                problems = _value_problems(cls, field, [*items, answer] if answer else items)
+                if problems:
+                    raise click.BadParameter("; ".join(problems))
                 return answer
 
             answer = click.prompt(label, default="", show_default=False, value_proc=check, err=True)
