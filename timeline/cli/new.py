@@ -35,9 +35,11 @@ SCHEMA_FILE = Path("docs") / "event.schema.json"
 def new() -> None:
     """Write a new, valid event file from options.
 
-    One subcommand per event type. Missing required values are asked for when
-    a terminal is attached, and are errors otherwise. The file is named after
-    its id (from the date and the summary unless --id is given), never
+    One subcommand per event type. The values given are checked first. Missing
+    required values are asked for when a terminal is attached (each answer
+    checked as it is given, the document before the quote), and are errors
+    otherwise. Repeat an option for each of several values. The file is named
+    after its id (from the date and the summary unless --id is given), never
     overwrites another file, is validated with the whole repository (and
     removed again if it does not pass), and its path is printed.
 
