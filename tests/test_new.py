@@ -214,6 +214,7 @@ def test_at_a_terminal_conditions_are_asked_one_per_line(
         stdin="\n".join(answers) + "\n",
     )  # fmt: skip
     assert 0 == result.exit_code, result.output
+    assert "Error: give at least one" in result.stderr  # a condition event needs one
     text = (repo / result.stdout.strip()).read_text(encoding="utf-8")
     assert "conditions:\n- NATO protects Slovak airspace\n- Ukraine aid stays voluntary\n" in text
 
