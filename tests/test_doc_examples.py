@@ -5,9 +5,9 @@ Examples are found, not listed: each ```sh block of README.md and docs/*.md, eac
 under "Example:" or "Examples:" in the --help of every command. Each runs with bash in a
 scratch git repository holding a copy of the project (``origin/main`` at its one commit, for
 ``--base``), whose ``.venv/bin`` holds this environment's ``timeline``, ``python``,
-``pre-commit`` and ``yamllint``, and a ``pip`` that resolves what it is asked to install (``--dry-run``) without changing this
-environment. After the README's examples the scratch repository must show no untracked
-file: what they write is ignored by git.
+``pre-commit`` and ``yamllint``, and a ``pip`` that resolves what it is asked to install
+(``--dry-run``) without changing this environment. After the README's examples the
+scratch repository must show no untracked file: what they write is ignored by git.
 
 Two kinds of block are not run here, and say so: the README's two set-up commands (and a
 block that is the start of one), which ``.ci/run`` runs as written on a fresh machine, and
