@@ -53,20 +53,27 @@ _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-sta
 _DEBIAN_PACKAGES = ("chromium", "chromium-driver")
 
 
+def _github() -> str | None:
+    """The folder of ChromeDriver on GitHub's runners, which set ``CHROMEWEBDRIVER``; its
+    driver matches the runner's Google Chrome, so that browser comes first there."""
+    return os.environ.get("CHROMEWEBDRIVER")
+
+
 def chromium() -> str | None:
     """The browser the tests drive, or None if there is none."""
+    names = (*_BROWSERS[2:], *_BROWSERS[:2]) if _github() else _BROWSERS
     return os.environ.get("TIMELINE_CHROMIUM") or next(
-        (found for name in _BROWSERS if (found := shutil.which(name))), None
+        (found for name in names if (found := shutil.which(name))), None
     )
 
 
 def chromedriver() -> str | None:
     """The ChromeDriver matching :func:`chromium`, or None if there is none."""
-    github = os.environ.get("CHROMEWEBDRIVER")  # GitHub's runners set it
+    github = _github()
     return (
         os.environ.get("TIMELINE_CHROMEDRIVER")
-        or shutil.which("chromedriver")
         or (shutil.which("chromedriver", path=github) if github else None)
+        or shutil.which("chromedriver")
     )
 
 
@@ -145,8 +152,11 @@ def install_timelinejs(url: str = TIMELINEJS_URL, sha512: str = TIMELINEJS_SHA51
         return f"{url} is not the published file (SHA-512 {actual}, expected {sha512})"
     target = TIMELINEJS.parent
     target.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
-        archive.extractall(target, filter="data")  # no links out, no devices, no absolute paths
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+            archive.extractall(target, filter="data")  # no links out, devices, absolute paths
+    except tarfile.TarError as exc:
+        return f"{url} cannot be unpacked safely: {exc}"
     return missing_timelinejs()
 
 

@@ -308,3 +308,51 @@ def test_dir_lists_each_public_name_once() -> None:
     names = dir(timeline)
     assert sorted(set(names)) == names
     assert set(timeline.__all__) <= set(names)
+
+
+# --- what the tests need beyond pip ------------------------------------------------------
+
+
+def _tarball(tmp_path: Path, members: dict[str, bytes]) -> tuple[str, str]:
+    """A .tgz of ``members`` as a file:// URL, with its SHA-512 as npm writes it."""
+    import base64
+    import hashlib
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    path = tmp_path / "package.tgz"
+    path.write_bytes(buffer.getvalue())
+    sha = base64.b64encode(hashlib.sha512(buffer.getvalue()).digest()).decode("ascii")
+    return path.as_uri(), sha
+
+
+def test_prepare_unpacks_timelinejs_only_when_it_is_the_published_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prepare
+
+    monkeypatch.setattr(prepare, "TIMELINEJS", tmp_path / "out" / "package")
+    url, sha = _tarball(tmp_path, {"package/dist/js/timeline.js": b"// TimelineJS"})
+    problem = prepare.install_timelinejs(url, sha512="A" + sha[1:])
+    assert "is not the published file" in (problem or "")
+    assert not (tmp_path / "out").exists()
+    assert prepare.install_timelinejs(url, sha512=sha) is None
+    assert (tmp_path / "out" / "package" / "dist" / "js" / "timeline.js").is_file()
+
+
+def test_prepare_refuses_a_tarball_that_would_write_outside_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prepare
+
+    monkeypatch.setattr(prepare, "TIMELINEJS", tmp_path / "out" / "package")
+    url, sha = _tarball(tmp_path, {"../escaped.js": b"x"})
+    problem = prepare.install_timelinejs(url, sha512=sha)
+    assert "cannot be unpacked safely" in (problem or "")
+    assert not (tmp_path / "escaped.js").exists()
