@@ -8,7 +8,7 @@ Two things:
   ``$CHROMEWEBDRIVER`` as on GitHub's runners). If either is missing and this is a Debian
   machine where we are root or may use ``sudo`` without a password, Debian's ``chromium``
   and ``chromium-driver`` are installed; otherwise we say exactly what to install.
-- **TimelineJS 3** (``@knight-lab/timelinejs`` |version|), to check that it loads
+- **TimelineJS 3** (``@knight-lab/timelinejs`` 3.9.11), to check that it loads
   ``timeline export --format timelinejs`` as it is. Its tarball is fetched from the npm
   registry (no npm needed), checked against the SHA-512 the registry published for it,
   which is pinned here, and unpacked (data only) into ``tests/timelinejs/`` (ignored by

@@ -97,7 +97,7 @@ def load_repository(events_dir: Path, progress: Progress | None = None) -> Repos
     Document paths in sources (``seeds/...``) are relative to the directory
     that holds ``events_dir``.
     """
-    check = check_repository(events_dir, progress=progress)
+    check = check_repository(events_dir, progress=progress, warnings=False)
     if check.errors:
         raise LoadError(check.errors)
     return check.repository
@@ -110,12 +110,14 @@ def check_repository(
     as_reported: bool = False,
     workers: int | None = None,
     progress: Progress | None = None,
+    warnings: bool = True,
 ) -> Check:
     """Check every event file under ``events_dir`` and report all problems found.
 
     With ``today``, an event dated entirely after it is an error too. With
     ``as_reported``, the race as known on each day a source appeared is
     replayed too (what ``--known-on`` shows must make sense on every day).
+    Without ``warnings``, only errors are looked for (a load needs no more).
     ``workers`` sets how many processes read files and ``progress`` is told how
     reading goes (see :func:`read_files`).
     """
@@ -125,7 +127,7 @@ def check_repository(
         return Check(Repository(root, (), {}), (problem,), 0)
     paths = list(_event_paths(events_dir))
     reads = read_files(paths, root, today, workers, progress)
-    return check_read(root, reads, as_reported=as_reported)
+    return check_read(root, reads, as_reported=as_reported, warnings=warnings)
 
 
 def check_read(
@@ -133,6 +135,7 @@ def check_read(
     reads: Iterable[FileRead],
     *,
     as_reported: bool = False,
+    warnings: bool = True,
     replay: Collection[str] | None = None,
 ) -> Check:
     """The checks across files, on files already read one by one.
@@ -162,7 +165,7 @@ def check_read(
     if not problems:
         problems.extend(_supersession_problems(events, files))
     if not problems:
-        problems.extend(_replay_problems(events, files, replay))
+        problems.extend(_replay_problems(events, files, replay, warnings))
     if not problems and as_reported:
         problems.extend(_as_reported_problems(events, files))
     return Check(Repository(root, tuple(events), files), tuple(problems), count)
@@ -384,7 +387,10 @@ def _supersession_problems(
 
 
 def _replay_problems(
-    events: Sequence[Event], files: Mapping[str, EventFile], only: Collection[str] | None
+    events: Sequence[Event],
+    files: Mapping[str, EventFile],
+    only: Collection[str] | None,
+    warnings: bool = True,
 ) -> Iterator[Problem]:
     """Replay every version of every race's history; report what does not fit.
 
@@ -407,7 +413,7 @@ def _replay_problems(
                 for c in changes
                 if isinstance(c, Correction) and c.date.counts_by(last)
             }
-            for problem in _replay(race, history, files, corrected):
+            for problem in _replay(race, history, files, corrected, warn=warnings):
                 if problem not in seen:
                     seen.add(problem)
                     yield problem
