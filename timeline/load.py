@@ -11,9 +11,11 @@ repository fails whatever date is asked for. It reports every problem it
 finds; :func:`load_repository` raises them together in one
 :class:`~timeline.errors.LoadError` if any is an error.
 
-Warnings do not stop loading. The one warning today: an appointment that the
-decision rule does not support (the data may lack backings that were never
-reported, and a real appointment must still be recordable).
+Warnings do not stop loading, and a load does not look for them (``validate``
+and ``new`` do). Two today: an appointment that the decision rule does not
+support (the data may lack backings that were never reported, and a real
+appointment must still be recordable), and an endorsement that changes nothing
+(every member it names already backs the candidate with its conditions).
 """
 
 from __future__ import annotations
