@@ -218,8 +218,41 @@ def test_changing_a_merged_event_file_is_an_error(committed: Path, change: str) 
 def test_an_unknown_base_is_a_clear_error(committed: Path) -> None:
     result = validate("--base", "no-such-branch")
     assert 1 == result.exit_code
-    assert result.stderr.startswith("error: git diff: ")
+    assert "error: --base: 'no-such-branch' names no commit in this repository\n" == result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "base", ["--output=written.txt", "-p", "HEAD --output=x", "HEAD:events", "HEAD..HEAD", ""]
+)
+def test_only_a_revision_is_accepted_as_base(committed: Path, base: str) -> None:
+    """`--base=--output=FILE` once made git write a file: nothing but a commit is used."""
+    before = sorted(p.name for p in committed.iterdir())
+    result = validate("--base", base)
+    assert 1 == result.exit_code
+    assert result.stderr.startswith("error: --base: ")
+    assert before == sorted(p.name for p in committed.iterdir())
+
+
+@pytest.mark.parametrize("change", ["modified", "deleted"])
+def test_changing_a_merged_seed_is_an_error(committed: Path, change: str) -> None:
+    """An invented event could otherwise be made to verify by rewriting its seed."""
+    path = committed / "seeds" / "004_bb683f26b3512547.txt"
+    if change == "modified":
+        path.write_text(path.read_text(encoding="utf-8") + "Hungary backs Wallace.\n", "utf-8")
+    else:
+        path.unlink()
+    result = validate("--base", "HEAD")
+    assert 1 == result.exit_code
+    assert (
+        f"seeds/004_bb683f26b3512547.txt:1:1: error: this seed document existed at HEAD and was {change}; merged seed documents are never edited: events quote them as they were; add a new document instead"
+        in result.stdout.splitlines()
+    )
+
+
+def test_adding_a_seed_keeps_the_log_append_only(committed: Path) -> None:
+    (committed / "seeds" / "999_new.txt").write_text("A new article.\n", encoding="utf-8")
+    assert (0, "") == (validate("--base", "HEAD").exit_code, validate("--base", "HEAD").stdout)
 
 
 def test_an_event_reported_before_what_it_needs_is_an_error(repo: Path) -> None:

@@ -20,15 +20,16 @@ from timeline.schema import event_schema
     "--base",
     metavar="GIT_REF",
     default=None,
-    help="Also check that no event file that exists at GIT_REF was changed.",
+    help="Also check that no event file or seed that exists at GIT_REF (a commit,"
+    " branch or tag) was changed.",
 )
 @format_option("text", "json", "github", help="Lines, JSON, or GitHub Actions annotations.")
 def validate(events: Path | None, base: str | None, output: str) -> None:
     """Check every event file and report every problem.
 
     Checks YAML safety, the schema, dates (none in the future), sources and
-    quotes, the replay of every race, and with --base that the event log is
-    append-only. Each problem is one line, path:line:col: error|warning:
+    quotes, the replay of every race, and with --base that the event log and
+    the seeds are append-only. Each problem is one line, path:line:col: error|warning:
     message. Exit status 1 if there is any error.
 
     \b
