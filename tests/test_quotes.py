@@ -203,3 +203,56 @@ def test_one_replaced_word_is_named_with_the_document_word_it_replaced(
 @given(st.text(), st.text())
 def test_any_text_gives_a_printable_answer(quote: str, document: str) -> None:
     assert UNSAFE.search(divergence(quote, document)) is None
+
+
+@pytest.mark.parametrize("quote", ["a", ".", "Rutte", "Hungary is ready", "a b c d"])
+def test_a_quote_too_short_to_prove_anything_is_refused(quote: str) -> None:
+    """One character "occurs verbatim" in any seed: a quote needs 4 words, 20 characters."""
+    from timeline.events import Citation
+    from timeline.load import SeedCache
+
+    seeds = SeedCache(Path(__file__).resolve().parent.parent)
+    document = "seeds/003_30db4212d268332d.txt"
+    problems = list(seeds.check(Citation(document=document, quote=quote)))
+    assert [("quote", quotes.too_short(quote))] == problems
+    assert "at least 4 words and 20 characters" in str(quotes.too_short(quote))
+    assert quotes.too_short("Hungary is ready to support") is None
+    url = Citation(url="https://example.org/", publisher="Example", quote=quote)
+    assert [("quote", quotes.too_short(quote))] == list(seeds.check(url))
+
+
+_LETTERS = st.characters(
+    whitelist_categories=("Lu", "Ll", "Mn"), max_codepoint=0x17F
+) | st.sampled_from("éèñçåøšžıİ ")
+
+
+@given(st.text(_LETTERS, min_size=1, max_size=80), st.data())
+def test_text_in_another_unicode_normalization_is_the_same_text(
+    document: str, data: st.DataObject
+) -> None:
+    """An article saved decomposed (NFD: "e" then a combining accent) and a quote typed
+    composed (NFC), or the other way round, compare equal."""
+    import unicodedata
+
+    composed = unicodedata.normalize("NFC", document)
+    start = data.draw(st.integers(0, len(composed)))
+    end = data.draw(st.integers(start, len(composed)))
+    quote = composed[start:end]
+    for form in ("NFC", "NFD"):
+        stored = unicodedata.normalize(form, document)
+        assert normalize_quote(unicodedata.normalize("NFD", quote)) in normalize_quote(stored)
+
+
+def test_a_decomposed_quote_is_found_in_a_real_seed(tmp_path: Path) -> None:
+    import unicodedata
+
+    from timeline.events import Citation
+    from timeline.load import SeedCache
+
+    (tmp_path / "seeds").mkdir()
+    text = "Latvia’s Krišjānis Kariņš has said he would be a candidate for the post."
+    (tmp_path / "seeds" / "a.txt").write_text(unicodedata.normalize("NFC", text), "utf-8")
+    quote = unicodedata.normalize("NFD", "Krišjānis Kariņš has said he would be a candidate")
+    assert quote != unicodedata.normalize("NFC", quote)
+    citation = Citation(document="seeds/a.txt", quote=quote)
+    assert [] == list(SeedCache(tmp_path).check(citation))

@@ -42,7 +42,7 @@ from timeline.events import (
     Retraction,
 )
 from timeline.fold import Replayer, replay_order, reported_by, told_at
-from timeline.quotes import divergence, normalize_quote
+from timeline.quotes import divergence, normalize_quote, too_short
 from timeline.repository import (
     EventFile,
     Repository,
@@ -545,7 +545,12 @@ class SeedCache:
         self._texts: dict[str, str | None] = {}
 
     def check(self, citation: Citation) -> Iterator[tuple[str, str]]:
-        """(field, message) for each way ``citation`` fails to match its document."""
+        """(field, message) for each way ``citation`` fails to match its document (a quote
+        of any source must also be long enough to prove something)."""
+        short = too_short(citation.quote)
+        if short is not None:
+            yield "quote", short
+            return
         if citation.document is None:
             return
         text = self._text(citation.document)

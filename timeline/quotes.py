@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from array import array
 from collections import Counter
 
@@ -62,9 +63,27 @@ _ESCAPES = str.maketrans(
 )
 
 
+#: A quote shorter than this proves nothing: "a" or "." occurs verbatim in any article.
+MIN_QUOTE_WORDS = 4
+MIN_QUOTE_CHARS = 20
+
+
 def normalize_quote(text: str) -> str:
-    """Text as quotes are compared: typographic quotes made straight, whitespace collapsed."""
-    return _SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
+    """Text as quotes are compared: in Unicode's composed form (NFC: an accent typed as a
+    separate mark equals the accented letter), typographic quotes made straight,
+    whitespace collapsed."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_TYPOGRAPHIC)).strip()
+
+
+def too_short(quote: str) -> str | None:
+    """Why ``quote`` is too short to prove anything, or None."""
+    text = normalize_quote(quote)
+    if len(text.split()) < MIN_QUOTE_WORDS or len(text) < MIN_QUOTE_CHARS:
+        return (
+            f"is too short to prove anything: a quote has at least {MIN_QUOTE_WORDS} words"
+            f" and {MIN_QUOTE_CHARS} characters; quote the sentence that reports the event"
+        )
+    return None
 
 
 def safe(text: str) -> str:
@@ -127,18 +146,19 @@ class _Words:
             found = itertools.islice(found, limit + 1)
         self.words: list[str] = []
         self.starts: array[int] = array("q")
+        self.ends: array[int] = array("q")
         for match in found:
-            self.words.append(match.group())
+            self.words.append(unicodedata.normalize("NFC", match.group()))
             self.starts.append(match.start())
+            self.ends.append(match.end())
         self.truncated = False
         if limit is not None and len(self.words) > limit:
             self.truncated = True
-            del self.words[limit:], self.starts[limit:]
+            del self.words[limit:], self.starts[limit:], self.ends[limit:]
 
     def raw(self, index: int, text: str) -> str:
         """Word ``index`` as the text has it (typographic quotes and all)."""
-        start = self.starts[index]
-        return text[start : start + len(self.words[index])]
+        return text[self.starts[index] : self.ends[index]]
 
     def line(self, index: int, text: str) -> int:
         return text.count("\n", 0, self.starts[index]) + 1

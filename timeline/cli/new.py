@@ -48,7 +48,7 @@ def new() -> None:
       timeline new endorsement --date 2024-06-18 --members HU \\
         --candidate mark-rutte --summary "Hungary backs Rutte" \\
         --document seeds/003_30db4212d268332d.txt \\
-        --published 2024-06-18/2024-06-19 --quote "Hungary is ready"
+        --published 2024-06-18/2024-06-19 --quote "Hungary is ready to support"
     """
 
 
