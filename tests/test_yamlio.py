@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from timeline.yamlio import YamlProblem, dump, parse
+from timeline.codec import EventDataError, structure_event
+from timeline.yamlio import MAX_DEPTH, YamlProblem, dump, load, parse
 
 
 def test_plain_scalars_stay_text_so_norway_is_not_false() -> None:
@@ -88,3 +91,49 @@ print(json.dumps(state_to_json(timeline.state_at(repo.events, day), day)))
         check=True,
     )
     assert json.loads(fast.stdout) == json.loads(pure.stdout)
+
+
+def _nested(depth: int, flow: bool, mapping: bool) -> str:
+    if flow:
+        return ("{a: " * depth + "x" + "}" * depth) if mapping else "[" * depth + "x" + "]" * depth
+    lines = [f"{'  ' * i}{'a:' if mapping else '-'}" for i in range(depth)]
+    return "\n" + "\n".join(lines) + f"\n{'  ' * depth}x"
+
+
+@given(st.integers(1, 3000), st.booleans(), st.booleans(), st.sampled_from(["note", "members"]))
+def test_any_nesting_is_one_clear_problem_never_a_traceback(
+    depth: int, flow: bool, mapping: bool, field: str
+) -> None:
+    """500 nested lists or 990 nested mappings once ended in a RecursionError."""
+    text = f"type: mention\n{field}: {_nested(depth, flow, mapping)}\n"
+    if depth < MAX_DEPTH:  # shallow enough to load: the codec says what is wrong
+        with pytest.raises(EventDataError):
+            structure_event(load(text))
+        return
+    with pytest.raises(YamlProblem, match="nest"):
+        load(text)
+
+
+def test_deep_nesting_with_the_pure_python_loader_is_one_clear_problem() -> None:
+    import subprocess
+    import sys
+
+    script = """
+import yaml
+for name in ("CSafeLoader", "CSafeDumper"):
+    if hasattr(yaml, name):
+        delattr(yaml, name)
+from timeline import yamlio
+assert yamlio._BASE_LOADER is yaml.SafeLoader
+deep_lists = "x: " + "[" * 3000 + "]" * 3000
+deep_maps = "x:" + "".join("\\n" + "  " * i + "a:" for i in range(1, 990))
+for text in (deep_lists, deep_maps):
+    try:
+        yamlio.load(text)
+    except yamlio.YamlProblem as problem:
+        print(problem.message)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "" == result.stderr
+    assert 2 == len(result.stdout.splitlines())
+    assert all("nest" in line for line in result.stdout.splitlines())

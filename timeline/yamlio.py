@@ -27,6 +27,12 @@ KeyPath = tuple[str | int, ...]
 
 _NO_ALIASES = "anchors and aliases are not allowed in event files"
 
+#: Lists and mappings nest at most this deep. An event file needs 5 (a correction's
+#: replacement, its sources, one source, its fields); deeper nesting only makes work
+#: (and, some hundreds deep, Python's recursion limit).
+MAX_DEPTH = 16
+_TOO_DEEP = f"lists and mappings nest more than {MAX_DEPTH} levels deep; an event file needs 5"
+
 
 #: The plain scalars YAML reads as null (the core schema's null regexp, as a set).
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -80,6 +86,12 @@ def parse(text: str) -> Document:
     return Document(data, positions)
 
 
+def _deeper(node: yaml.Node, path: KeyPath) -> None:
+    """Refuse ``node`` if it would nest past :data:`MAX_DEPTH` (``path`` is its depth)."""
+    if len(path) >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
+        raise YamlProblem(*_mark(node), _TOO_DEEP)
+
+
 def load(text: str) -> Any:
     """The data of one YAML document, as :func:`parse` gives it, without positions.
 
@@ -89,7 +101,7 @@ def load(text: str) -> Any:
     """
     node = _compose(text)
     try:
-        return _data(node, set())
+        return _data(node, set(), 0)
     except _Refused:
         return parse(text).data  # raises the located YamlProblem
 
@@ -98,10 +110,10 @@ class _Refused(Exception):
     """Something :func:`_build` refuses with a located message."""
 
 
-def _data(node: yaml.Node, seen: set[int]) -> Any:
+def _data(node: yaml.Node, seen: set[int], depth: int) -> Any:
     """:func:`_build` without positions; raise :class:`_Refused` where it would refuse."""
-    if id(node) in seen:
-        raise _Refused  # an alias
+    if id(node) in seen or (depth >= MAX_DEPTH and type(node) is not yaml.ScalarNode):
+        raise _Refused  # an alias, or nested too deep
     seen.add(id(node))
     kind, tag = type(node), node.tag
     if kind is yaml.ScalarNode:
@@ -117,10 +129,10 @@ def _data(node: yaml.Node, seen: set[int]) -> Any:
             key = key_node.value
             if key in mapping:
                 raise _Refused
-            mapping[key] = _data(value_node, seen)
+            mapping[key] = _data(value_node, seen, depth + 1)
         return mapping
     elif kind is yaml.SequenceNode and tag == _SEQ:
-        return [_data(item, seen) for item in node.value]
+        return [_data(item, seen, depth + 1) for item in node.value]
     raise _Refused
 
 
@@ -140,6 +152,8 @@ def _compose(text: str) -> yaml.Node:
         raise YamlProblem(line, column, f"malformed YAML: {exc.reason}: {character}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(1, 1, f"malformed YAML: {exc}") from None
+    except RecursionError:  # PyYAML's pure-Python composer recurses per level
+        raise YamlProblem(1, 1, _TOO_DEEP) from None
     if node is None:
         raise YamlProblem(1, 1, "the file is empty; an event file is a mapping of fields")
     return node
@@ -162,6 +176,7 @@ def _build(
     node: yaml.Node, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], seen: set[int]
 ) -> Any:
     seen.add(id(node))
+    _deeper(node, path)
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _NULL:
             return None
