@@ -96,8 +96,8 @@ print(json.dumps(state_to_json(timeline.state_at(repo.events, day), day)))
 def _nested(depth: int, flow: bool, mapping: bool) -> str:
     if flow:
         return ("{a: " * depth + "x" + "}" * depth) if mapping else "[" * depth + "x" + "]" * depth
-    lines = [f"{'  ' * i}{'a:' if mapping else '-'}" for i in range(depth)]
-    return "\n" + "\n".join(lines) + f"\n{'  ' * depth}x"
+    lines = [f"{'  ' * (i + 1)}{'a:' if mapping else '-'}" for i in range(depth)]
+    return "\n" + "\n".join(lines) + f"\n{'  ' * (depth + 1)}x"
 
 
 @given(st.integers(1, 3000), st.booleans(), st.booleans(), st.sampled_from(["note", "members"]))
