@@ -108,3 +108,43 @@ def test_a_date_edtf_parses_but_cannot_place_is_a_date_error(text: str) -> None:
     """No other exception escapes: a hostile date is one clear line, not a traceback."""
     with pytest.raises(DateError):
         parse_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "earliest", "latest"),
+    [
+        ("2024-21", "2024-03-01", "2024-05-31"),  # spring
+        ("2024-24", "2024-12-01", "2025-02-28"),  # winter runs into the next year
+        ("2023-24", "2023-12-01", "2024-02-29"),  # to a leap day
+        ("2024-28", "2024-12-01", "2025-02-28"),  # northern winter
+        ("2024-30", "2024-12-01", "2025-02-28"),  # southern summer
+        ("2024-32", "2024-06-01", "2024-08-31"),  # southern winter
+        ("2024-24~", "2024-12-01", "2025-02-28"),  # a qualifier keeps the days
+        ("../2024-24", None, "2025-02-28"),
+        ("2024-06~/2024-25", "2024-06-01", "2024-05-31"),
+    ],
+)
+def test_a_season_spans_its_three_months(text: str, earliest: str | None, latest: str) -> None:
+    """edtf gave a winter only its December."""
+    if earliest is not None and earliest > latest:
+        with pytest.raises(DateError, match="ends before it begins"):
+            parse_date(text)
+        return
+    date = parse_date(text)
+    start = datetime.date.fromisoformat(earliest) if earliest else None
+    assert (start, datetime.date.fromisoformat(latest)) == (date.earliest, date.latest)
+
+
+def test_a_long_date_is_refused_before_it_is_parsed() -> None:
+    """An EDTF set of a thousand days took seconds; a date is at most 48 characters."""
+    days = ", ".join(f"2024-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29))
+    with pytest.raises(DateError, match="characters long; a date is at most 48"):
+        parse_date(f"[{days}]")
+
+
+def test_edtf_prints_nothing_when_it_refuses(capsys: pytest.CaptureFixture[str]) -> None:
+    """`2024-1X` made edtf print a debugging line, before `validate --format json`'s JSON."""
+    parse_date.cache_clear()  # parse it now, not from an earlier test's answer
+    with pytest.raises(DateError):
+        parse_date("2024-1X")
+    assert ("", "") == capsys.readouterr()

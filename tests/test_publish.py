@@ -197,3 +197,35 @@ def test_a_place_that_cannot_be_written_is_one_line_and_exit_1(
     assert 1 == len(result.output.strip().splitlines()), result.output
     assert result.output.startswith(f"error: cannot write {target}")
     assert "Traceback" not in result.output
+
+
+_FAR = """\
+type: mention
+id: 9999-12-far
+race: nato-secretary-general-2024
+date: 9999-12
+summary: A mention dated as late as a date can be
+candidate: someone-far
+name: Someone Far
+sources:
+  - document: seeds/003_30db4212d268332d.txt
+    published: 2024-06-18/2024-06-19
+    quote: "Hungary is ready to support PM Rutte’s bid"
+"""
+
+
+def test_the_last_month_of_the_calendar_is_exported_and_plotted_without_a_traceback(
+    repo: Path,
+) -> None:
+    """`date: 9999-12` crashed the TimelineJS export (the day after it does not exist)."""
+    (repo / "events" / "nato-secretary-general-2024" / "9999-12-far.yaml").write_text(
+        _FAR, encoding="utf-8"
+    )
+    for form in ("timelinejs", "csv", "jsonl"):
+        result = CliRunner().invoke(main, ["export", "--format", form])
+        assert 0 == result.exit_code, result.output
+    slides = json.loads(CliRunner().invoke(main, ["export", "--format", "timelinejs"]).stdout)
+    assert any("December 9999" in json.dumps(slide) for slide in slides["events"])
+    result = CliRunner().invoke(main, ["plot", "--out", str(repo / "far.png")])
+    assert (1, 1) == (result.exit_code, len(result.stderr.splitlines()))
+    assert result.stderr.startswith("error: cannot draw the chart of nato-secretary-general-2024")

@@ -20,8 +20,10 @@ parser, imported only then.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
+import io
 import re
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +34,18 @@ from timeline.errors import DateError
 
 # Plain year, year-month or year-month-day; other months (EDTF seasons 21-41) go to edtf.
 _PLAIN = re.compile(r"(\d{4})(?:-(0\d|1[0-2])(?:-(\d{2}))?)?")
+# EDTF's seasons (21-32), parsed here: edtf gives a winter only its December. A season
+# runs three months (spring March to May, north and south alike by its number); a
+# winter (24, 28) or a southern summer (30) runs from December into the next year's
+# February. A qualifier (? ~ %) does not change the days a date allows.
+_SEASON = re.compile(r"(\d{4})-(2[1-9]|3[0-2])([?~%])?")
+_SEASON_MONTHS = {21: 3, 22: 6, 23: 9, 24: 12, 25: 3, 26: 6, 27: 9, 28: 12,
+                  29: 9, 30: 12, 31: 3, 32: 6}  # fmt: skip
+
+#: A date is at most this long. The longest the format needs (an interval of two
+#: qualified days) is about 25 characters; an EDTF set of hundreds of days in one
+#: field took seconds to parse.
+MAX_DATE_CHARS = 48
 
 
 @attrs.frozen
@@ -63,17 +77,39 @@ def parse_date(text: str) -> Date:
     same date), and equal dates then share one immutable value.
     """
     text = text.strip()
-    match = _PLAIN.fullmatch(text)
+    if len(text) > MAX_DATE_CHARS:
+        raise DateError(
+            f"{text[:20]!r}… is {len(text)} characters long; a date is at most {MAX_DATE_CHARS}"
+        )
+    simple = _simple(text)
+    if simple is not None:
+        return simple
+    start, slash, end = text.partition("/")
+    upper = _simple(end) if slash else None
+    lower = _simple(start) if upper is not None and start not in ("", "..") else None
+    if upper is not None and (lower is not None or start in ("", "..")):
+        # the common intervals of plain dates, without the cost of the EDTF grammar
+        return _checked(Date(text, lower.earliest if lower else None, upper.latest))
+    return _edtf(text)
+
+
+def _simple(text: str) -> Date | None:
+    """A plain date or a season, each perhaps with one qualifier at its end (``?``, ``~``,
+    ``%``: uncertain or approximate, the same days), parsed here; None for anything else."""
+    match = _PLAIN.fullmatch(text[:-1] if text[-1:] in ("?", "~", "%") else text)
     if match is not None:
         return _plain(text, *match.groups())
-    start, slash, end = text.partition("/")
-    start_match, end_match = _PLAIN.fullmatch(start), _PLAIN.fullmatch(end)
-    if slash and end_match is not None and (start_match is not None or start in ("", "..")):
-        # the common intervals of plain dates, without the cost of the EDTF grammar
-        upper = _plain(end, *end_match.groups()).latest
-        lower = _plain(start, *start_match.groups()).earliest if start_match else None
-        return _checked(Date(text, lower, upper))
-    return _edtf(text)
+    season = _SEASON.fullmatch(text)
+    if season is None:
+        return None
+    year, first = int(season.group(1)), _SEASON_MONTHS[int(season.group(2))]
+    if year < 1:
+        raise DateError(f"{text!r} is not a real date: there is no year 0")
+    last_year, last = (year + 1, 2) if first == 12 else (year, first + 2)
+    if last_year > datetime.MAXYEAR:
+        raise DateError(f"{text!r} ends after the year {datetime.MAXYEAR}")
+    end = datetime.date(last_year, last, _days_in(last_year, last))
+    return Date(text, datetime.date(year, first, 1), end)
 
 
 def _checked(date: Date) -> Date:
@@ -119,7 +155,10 @@ def _edtf(text: str) -> Date:
     import edtf  # imported here, on demand: it costs ~0.2 s and few dates need it
 
     try:
-        parsed = edtf.parse_edtf(text)
+        # edtf prints a debugging line when some texts fail ("trying to ..."): swallowed,
+        # so that nothing but timeline's own output reaches standard output (JSON stays JSON)
+        with contextlib.redirect_stdout(io.StringIO()):
+            parsed = edtf.parse_edtf(text)
     except Exception as exc:  # edtf raises its own parse errors and TypeErrors alike
         raise DateError(
             f"{text!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY, "

@@ -145,7 +145,7 @@ def _display_date(text: str, earliest: datetime.date | None, latest: datetime.da
     elif (
         earliest.day == 1
         and (earliest.year, earliest.month) == (latest.year, latest.month)
-        and ((latest + datetime.timedelta(days=1)).day == 1)
+        and (latest == datetime.date.max or (latest + datetime.timedelta(days=1)).day == 1)
     ):
         words = f"{MONTHS[latest.month - 1]} {latest.year}"
     else:

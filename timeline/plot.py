@@ -33,6 +33,8 @@ def draw(chart: Chart, out: Path) -> None:
         figure.savefig(out, dpi=120, metadata=_metadata(out))
     except OSError as exc:
         raise TimelineError(f"cannot write {out}: {exc.strerror or exc}") from None
+    except (ValueError, OverflowError) as exc:  # matplotlib's dates end in the year 9999
+        raise TimelineError(f"cannot draw the chart of {chart.race}: {exc}") from None
     finally:
         pyplot.close(figure)
 

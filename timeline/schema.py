@@ -35,8 +35,9 @@ from timeline.members import ISO_3166_ALPHA2
 # pattern against parse_date over many examples.
 _YEAR = "([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
 _CALENDAR = f"{_YEAR}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?[?~%]?"
-_SINGLE = f"{_CALENDAR}|{_YEAR}-(2[1-9]|3[0-9]|4[01])"
-_END = f"{_CALENDAR}|{_YEAR}-2[1-4][?~%]?"
+_SEASON = f"{_YEAR}-(2[1-9]|3[0-2])[?~%]?"  # parsed by dates.py itself, qualifiers and all
+_SINGLE = f"{_CALENDAR}|{_SEASON}|{_YEAR}-(3[3-9]|4[01])"
+_END = f"{_CALENDAR}|{_SEASON}"
 _DATE_PATTERN = f"^({_SINGLE}|(\\.\\.|{_END})?/({_END}))$"
 
 _DEFS: dict[str, Any] = {
