@@ -199,3 +199,27 @@ def test_the_state_looked_up_on_any_day_is_the_replays(
         assert {k: v for k, v in expected.items() if k != "at"} == {
             k: v for k, v in shown.items() if k != "at"
         }
+
+
+def test_text_that_would_break_the_page_script_is_shown_as_text(
+    browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    """A summary holding `<!--<script>` once kept the data's `</script>` from ending it."""
+    import shutil
+
+    events = tmp_path / "events"
+    shutil.copytree(REPO / "events", events)
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    path = events / "nato-secretary-general-2024" / "2024-02-wallace-mentioned.yaml"
+    hostile = "Wallace <!--<script> </script><b>&amp; mentioned"
+    text = path.read_text(encoding="utf-8")
+    summary = next(line for line in text.splitlines() if line.startswith("summary:"))
+    path.write_text(text.replace(summary, f"summary: '{hostile}'"), encoding="utf-8")
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["site", "--out", str(out), "--events", str(events)])
+    assert 0 == result.exit_code, result.output
+    browser.get(f"{(out / 'index.html').as_uri()}#2024-06-18")
+    _until(browser, "return document.getElementById('state-title').textContent == 'On 2024-06-18'")
+    assert ["RO"] == _shown(browser)["holdout"]  # the script ran, on the whole data
+    assert hostile in browser.find_element(By.TAG_NAME, "body").text
+    assert [] == browser.find_elements(By.CSS_SELECTOR, "main b, #events b")

@@ -12,13 +12,28 @@ import unicodedata
 
 import attrs
 
+#: The Unicode bidi controls: they reorder what a terminal or a page shows ("Trojan
+#: Source"), so text from files shows them escaped.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
 
 def one_line(text: str) -> str:
-    """``text`` with control characters and line breaks escaped (``\\n``, ``\\x1e``), so
-    that a problem always prints as one line whatever names a file contains."""
+    """``text`` with control characters, line breaks and bidi controls escaped (``\\n``,
+    ``\\x1e``, ``\\u202e``), so that a problem always prints as one line whatever names a
+    file contains, and nothing in it can drive a terminal."""
     return "".join(
-        repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text
+        (repr(c)[1:-1] if c not in BIDI_CONTROLS else f"\\u{ord(c):04x}")
+        if c in BIDI_CONTROLS or unicodedata.category(c) in ("Cc", "Zl", "Zp")
+        else c
+        for c in text
     )
+
+
+def printable(text: str) -> str:
+    """Text for a terminal: each of its lines made :func:`one_line`, its line breaks kept."""
+    return "\n".join(one_line(line) for line in text.split("\n"))
 
 
 @attrs.frozen

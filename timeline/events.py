@@ -27,8 +27,40 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _text(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
-    if value is not None and not value.strip():
+    """One line of text: a summary, a name, a condition. Text reaches terminals, logs and
+    pages: a line break would forge a line of ``timeline log``, a control character
+    (an escape sequence) would drive a terminal."""
+    if value is None:
+        return
+    if not value.strip():
         raise InvalidField((attribute.name,), "must not be empty")
+    _no_controls((attribute.name,), value, allowed="")
+
+
+def _paragraph(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    """Text that may run over lines (a quote, a note): line breaks and tabs allowed."""
+    if value is None:
+        return
+    if not value.strip():
+        raise InvalidField((attribute.name,), "must not be empty")
+    _no_controls((attribute.name,), value, allowed="\t\n\r")
+
+
+# Line breaks and control characters (C0, DEL, C1, and Unicode's line and paragraph
+# separators); a paragraph may hold tabs and line breaks. Searched by regex: every text
+# field of every event passes here on a cold load.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_PARAGRAPH_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _no_controls(field: tuple[str | int, ...], value: str, allowed: str) -> None:
+    found = (_PARAGRAPH_CONTROLS if allowed else _CONTROLS).search(value)
+    if found is None:
+        return
+    character = found.group()
+    kind = "a line break" if character in "\n\r\u2028\u2029" else "a control character"
+    where = "" if allowed else "; this field is one line"
+    raise InvalidField(field, f"contains {kind} ({character!r}), which is not allowed{where}")
 
 
 def _slug(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -69,6 +101,7 @@ def _texts(_: Any, attribute: attrs.Attribute[Any], value: Sequence[str]) -> Non
     for index, text in enumerate(value):
         if not text.strip():
             raise InvalidField((attribute.name, index), "must not be empty")
+        _no_controls((attribute.name, index), text, allowed="")
 
 
 #: Metadata key of the JSON Schema keywords a field adds to its type's (see ``schema.py``).
@@ -83,6 +116,10 @@ def _slug_field() -> Any:
 
 def _text_field(**kwargs: Any) -> Any:
     return attrs.field(validator=_text, metadata={SCHEMA: _TEXT}, **kwargs)
+
+
+def _paragraph_field(**kwargs: Any) -> Any:
+    return attrs.field(validator=_paragraph, metadata={SCHEMA: _TEXT}, **kwargs)
 
 
 def _member_field(**kwargs: Any) -> Any:
@@ -134,7 +171,7 @@ class Citation:
     )
     publisher: str | None = _text_field(default=None)
     published: Date | None = None
-    quote: str = _text_field()
+    quote: str = _paragraph_field()
 
     def __attrs_post_init__(self) -> None:
         if (self.document is None) == (self.url is None):
@@ -210,7 +247,7 @@ class Event:
         validator=_nonempty, metadata={SCHEMA: {"minItems": 1}}
     )
     dissent: tuple[Dissent, ...] = attrs.field(default=(), validator=_disputed_fields)
-    note: str | None = _text_field(default=None)
+    note: str | None = _paragraph_field(default=None)
 
 
 @attrs.frozen(kw_only=True)

@@ -24,6 +24,8 @@ import unicodedata
 from array import array
 from collections import Counter
 
+from timeline.errors import BIDI_CONTROLS
+
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\S+")
@@ -54,11 +56,10 @@ _WORD_CHARS = 40
 
 # Control characters (C0, DEL, C1) and the Unicode bidi controls, escaped as repr does.
 _CONTROLS = [*range(0x20), *range(0x7F, 0xA0)]
-_BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 _ESCAPES = str.maketrans(
     {
         **{code: f"\\x{code:02x}" for code in _CONTROLS},
-        **{code: f"\\u{code:04x}" for code in _BIDI},
+        **{ord(c): f"\\u{ord(c):04x}" for c in BIDI_CONTROLS},
     }
 )
 

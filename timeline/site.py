@@ -46,7 +46,7 @@ def site(events: Sequence[Event], race: str | None = None) -> str:
         .replace("{style}", _STYLE)
         .replace("{script}", _SCRIPT)
         # "</" cannot end the script element: JSON allows "\/" for "/"
-        .replace("{data}", payload.replace("</", "<\\/"))
+        .replace("{data}", _script_safe(payload))
     )
 
 
@@ -332,3 +332,10 @@ $("next").addEventListener("click", () => {
 window.addEventListener("hashchange", () => { const day = fromHash(); if (day) show(day); });
 show(fromHash() || data.days[data.days.length - 1] || new Date().toISOString().slice(0, 10));
 """
+
+
+def _script_safe(payload: str) -> str:
+    """JSON that cannot end or change its ``<script>`` element, whatever text it holds:
+    ``<``, ``>`` and ``&`` as JSON escapes (``</script>`` would end the element, and
+    ``<!--<script>`` would keep a later ``</script>`` from ending it)."""
+    return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

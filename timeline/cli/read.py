@@ -17,6 +17,7 @@ from timeline.cli.common import (
     today,
 )
 from timeline.diff import diff
+from timeline.errors import printable
 from timeline.events import EVENT_TYPES
 from timeline.fold import replay_order, state_at
 from timeline.query import (
@@ -85,7 +86,7 @@ def log(
     if output == "json":
         click.echo(json.dumps(log_json(chosen, superseded), indent=2, ensure_ascii=False))
     else:
-        click.echo(log_lines(chosen, superseded), nl=False)
+        click.echo(printable(log_lines(chosen, superseded)), nl=False)
 
 
 @click.command()
@@ -127,7 +128,7 @@ def explain(
         data = explain_json(result, day, subject, chain, possibly)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(explain_text(result, day, subject, chain, possibly), nl=False)
+        click.echo(printable(explain_text(result, day, subject, chain, possibly)), nl=False)
 
 
 @click.command("diff")
@@ -167,8 +168,8 @@ def diff_command(
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(f"{before.race}: from {start} to {day}")
-        click.echo(diff_lines(change, before, after), nl=False)
+        click.echo(printable(f"{before.race}: from {start} to {day}"))
+        click.echo(printable(diff_lines(change, before, after)), nl=False)
 
 
 @click.command()
@@ -190,4 +191,4 @@ def conflicts(events: Path | None, race: str | None, output: str) -> None:
     if output == "json":
         click.echo(json.dumps(conflicts_json(found), indent=2, ensure_ascii=False))
     else:
-        click.echo(conflicts_text(found), nl=False)
+        click.echo(printable(conflicts_text(found)), nl=False)

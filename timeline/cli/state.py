@@ -16,6 +16,7 @@ from timeline.cli.common import (
     parse_day,
     today,
 )
+from timeline.errors import printable
 from timeline.fold import reported_by, state_at
 from timeline.query import possibly_already
 from timeline.render import render_text, state_to_json
@@ -59,4 +60,4 @@ def state(
         data = state_to_json(result, day, possibly, known_on)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_text(result, day, possibly, known_on), nl=False)
+        click.echo(printable(render_text(result, day, possibly, known_on)), nl=False)
