@@ -78,7 +78,8 @@ def test_a_seed_symlink_leading_out_of_seeds_is_refused(repo: Path) -> None:
     _validate_reports(
         repo,
         "symlink-document.yaml",
-        "9:5: error: sources[0].document: seeds/link.txt does not exist in the repository's seeds/",
+        "9:5: error: sources[0].document: seeds/link.txt is reached through a symbolic link;"
+        " only regular files inside the repository's seeds/ are read",
     )
 
 

@@ -82,3 +82,136 @@ def test_any_text_in_any_field_prints_safely_or_is_one_clear_error(
             problems = [line for line in result.output.splitlines() if ": error: " in line]
             assert problems, result.output
             assert all(line.startswith(str(repo / WALLACE)) for line in problems)
+
+
+# --- only regular files inside the repository are read ----------------------------------
+
+SECRET = "Hungary is ready to support the secret candidate"
+
+
+def _outside(tmp: Path) -> Path:
+    """A directory outside the repository, holding a file a link could point at."""
+    outside = tmp / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.yaml").write_text(f"summary: {SECRET}\n", encoding="utf-8")
+    return outside
+
+
+def test_an_event_file_that_is_a_link_out_of_the_repository_is_refused_unread(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = _outside(tmp_path_factory.mktemp("elsewhere"))
+    link = repo / RACE / "2024-06-30-linked.yaml"
+    link.symlink_to(outside / "secret.yaml")
+    result = CliRunner().invoke(main, ["validate"])
+    assert 1 == result.exit_code
+    assert [
+        f"{RACE}/2024-06-30-linked.yaml:1:1: error: is a symbolic link; only regular files"
+        " inside the repository are read (a link's target never appears in a diff)"
+    ] == result.stdout.splitlines()
+    assert SECRET not in result.output  # nothing of the target reaches a CI log
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "directory-named-yaml"])
+def test_a_file_that_is_not_a_regular_file_is_refused_without_waiting(
+    repo: Path, kind: str
+) -> None:
+    """A FIFO named x.yaml hung validation; a link to /dev/zero was read without end."""
+    import os
+    import subprocess
+    import sys
+
+    path = repo / RACE / "x.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+        (path / "y.yaml").write_text("type: opening\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "timeline", "validate"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,  # a hang fails here instead of stalling the run
+    )
+    assert 1 == result.returncode
+    assert "Traceback" not in result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"{RACE}/x.yaml")
+
+
+def test_seeds_behind_a_link_are_not_read(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """With seeds/ a link, quotes were checked against files outside the repository."""
+    import shutil
+
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "seeds"
+    shutil.move(repo / "seeds", elsewhere)
+    (repo / "seeds").symlink_to(elsewhere)
+    result = CliRunner().invoke(main, ["validate"])
+    assert 1 == result.exit_code
+    lines = result.stdout.splitlines()
+    assert lines
+    assert all("is reached through a symbolic link" in line for line in lines)
+
+
+def test_new_does_not_write_through_a_linked_race_folder(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (repo / "events" / "other-race").symlink_to(outside, target_is_directory=True)
+    result = CliRunner().invoke(
+        main,
+        [
+            "new", "mention", "--race", "other-race", "--date", "2024-06-18",
+            "--summary", "A mention", "--candidate", "ann-lee", "--name", "Ann Lee",
+            "--document", "seeds/003_30db4212d268332d.txt", "--published", "2024-06-18/2024-06-19",
+            "--quote", "Hungary is ready to support",
+        ],
+    )  # fmt: skip
+    assert 1 == result.exit_code
+    assert "is a symbolic link or lies behind one" in result.stderr
+    assert [] == list(outside.iterdir())
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sets(st.sampled_from(["event", "race", "seeds", "seed"]), min_size=1))
+def test_any_layout_of_links_is_refused_and_nothing_outside_is_echoed(
+    tmp_path_factory: pytest.TempPathFactory, links: set[str]
+) -> None:
+    """Links put anywhere an event's meaning is read from: an event file, a race folder,
+    seeds/, one seed. Each makes an error (or hides the race folder, which is then not
+    read), and nothing from outside reaches the output."""
+    import shutil
+
+    repo = copy_repository(tmp_path_factory.mktemp("repo"))
+    outside = _outside(tmp_path_factory.mktemp("elsewhere"))
+    (outside / "004.txt").write_text(SECRET, encoding="utf-8")
+    race = repo / RACE
+    if "event" in links:
+        (race / "2024-06-30-linked.yaml").symlink_to(outside / "secret.yaml")
+    if "seed" in links:
+        seed = repo / "seeds" / "004_bb683f26b3512547.txt"
+        shutil.copy(seed, outside / "004.txt")
+        seed.unlink()
+        seed.symlink_to(outside / "004.txt")
+    if "seeds" in links:
+        shutil.move(repo / "seeds", outside / "seeds")
+        (repo / "seeds").symlink_to(outside / "seeds", target_is_directory=True)
+    if "race" in links:
+        shutil.move(race, outside / "race")
+        race.symlink_to(outside / "race", target_is_directory=True)
+    result = CliRunner().invoke(main, ["validate", "--events", str(repo / "events")])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert SECRET not in result.output
+    if "race" in links:  # a linked folder is not followed: no events, nothing read
+        assert (0, "0 event files checked: 0 errors, 0 warnings\n") == (
+            result.exit_code,
+            result.stderr,
+        )
+    else:
+        assert 1 == result.exit_code
+        assert "symbolic link" in result.stdout

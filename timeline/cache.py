@@ -63,13 +63,19 @@ from timeline.events import Event
 from timeline.fold import pick_race
 from timeline.repository import (
     EventFile,
+    FileRefused,
     Repository,
     Stat,
     digest,
     event_entries,
+    read_regular,
     root_of,
     stat_of,
 )
+
+#: A file the cache compares by content is read up to this size (a seed's limit, the
+#: larger of the loader's two); a larger one is never equal to what was recorded.
+_LARGEST = 4 * 1024 * 1024
 
 #: Bump when the layout of the cache files changes.
 FORMAT = 1
@@ -311,9 +317,10 @@ def _seed_stats(root: Path) -> Iterator[tuple[str, Stat]]:
 
 
 def _digest_file(path: Path) -> bytes:
+    """The digest of a seed (b"" for one not read: a link, a FIFO, too large, unreadable)."""
     try:
-        return digest(path.read_bytes())
-    except OSError:
+        return digest(read_regular(path, _LARGEST)[0])
+    except (OSError, FileRefused):
         return b""
 
 
@@ -420,7 +427,7 @@ def _fingerprint(
 
 def _stat(entry: os.DirEntry[str]) -> Stat:
     try:
-        info = entry.stat()
+        info = entry.stat(follow_symlinks=False)  # a link is itself: the loader refuses it
     except OSError:
         return (-1, 0, 0, 0)  # unreadable: never equal to a recorded stat
     return stat_of(info)
@@ -433,8 +440,8 @@ def _same(recorded: Any, stat: Stat, directory: Path, rel: str, taken_ns: int) -
     if stat[1] < taken_ns - RACY_NS:
         return True
     try:  # racily clean: the stat cannot tell, the content can
-        return bool(digest((directory / rel).read_bytes()) == recorded[1])
-    except OSError:
+        return bool(digest(read_regular(directory / rel, _LARGEST)[0]) == recorded[1])
+    except (OSError, FileRefused):
         return False
 
 

@@ -45,11 +45,13 @@ from timeline.fold import Replayer, replay_order, reported_by, told_at
 from timeline.quotes import divergence, normalize_quote, too_short
 from timeline.repository import (
     EventFile,
+    FileRefused,
     Repository,
     Stat,
     digest,
     event_entries,
     located,
+    read_regular,
     root_of,
     stat_of,
 )
@@ -60,6 +62,8 @@ _FIRST = datetime.date.min
 
 #: Event files larger than this are refused unread: a development fits in a page.
 MAX_FILE_BYTES = 256 * 1024
+#: Seed documents larger than this are not read: an article is some kilobytes.
+MAX_SEED_BYTES = 4 * 1024 * 1024
 
 
 @attrs.frozen
@@ -236,9 +240,15 @@ def _read_chunk(paths: list[str], root: Path, today: datetime.date | None) -> It
 def _read_file(path: str, seeds: SeedCache, today: datetime.date | None) -> FileRead:
     problems: list[Problem] = []
     try:
-        info = os.stat(path)  # before reading: a change after this shows as a new stat
-        with open(path, "rb") as file:
-            raw = file.read()
+        # the stat is taken on the open file, before reading: a change after it shows
+        # as a new stat; a link, a FIFO or a device is refused unread
+        raw, info = read_regular(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        message = str(exc)
+        if message.startswith("is ") and "bytes; the limit is" in message:
+            message = f"{message.split(';')[0]}; event files are limited to {MAX_FILE_BYTES}"
+        problems.append(Problem(path, 1, 1, message))
+        return FileRead(path, None, tuple(problems), (0, 0, 0, 0), b"")
     except OSError as exc:
         problems.append(Problem(path, 1, 1, f"cannot be read: {exc.strerror}"))
         return FileRead(path, None, tuple(problems), (0, 0, 0, 0), b"")
@@ -541,7 +551,7 @@ class SeedCache:
 
     def __init__(self, root: Path) -> None:
         self._root = root
-        self._seeds = (root / "seeds").resolve()
+        self._why: dict[str, str] = {}  # document -> why it is not read, when it is there
         self._texts: dict[str, str | None] = {}
 
     def check(self, citation: Citation) -> Iterator[tuple[str, str]]:
@@ -555,19 +565,32 @@ class SeedCache:
             return
         text = self._text(citation.document)
         if text is None:
-            yield "document", f"{citation.document} does not exist in the repository's seeds/"
+            why = self._why.get(citation.document, "does not exist in the repository's seeds/")
+            yield "document", f"{citation.document} {why}"
         elif normalize_quote(citation.quote) not in text:
             raw = self._read(citation.document)  # again: only a quote not found needs it
             where = f"; {divergence(citation.quote, raw)}" if raw is not None else ""
             yield "quote", f"not found verbatim in {citation.document}{where}"
 
     def _read(self, document: str) -> str | None:
-        """The document as written, if it is a readable text file inside ``seeds/``."""
-        path = (self._root / document).resolve()
+        """The document as written, if it is a regular UTF-8 file inside ``seeds/``, reached
+        through no symbolic link (``seeds/`` itself a link would check quotes against files
+        outside the repository), of at most :data:`MAX_SEED_BYTES`."""
+        path = self._root / document  # a plain relative path: events.py checked it
         try:
-            if path.is_relative_to(self._seeds) and path.is_file():
-                return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            if path.resolve() != self._root.resolve() / document:
+                self._why[document] = (
+                    "is reached through a symbolic link; only regular files inside the"
+                    " repository's seeds/ are read"
+                )
+                return None
+            raw, _ = read_regular(path, MAX_SEED_BYTES)
+            return raw.decode("utf-8")
+        except FileRefused as exc:
+            self._why[document] = str(exc)
+        except UnicodeDecodeError:
+            self._why[document] = "is not UTF-8 text"
+        except OSError:
             pass
         return None
 

@@ -6,9 +6,11 @@ cattrs) so that a warm load from the cache imports neither.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import os
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +24,10 @@ from timeline.fold import races as race_ids
 
 if TYPE_CHECKING:
     from timeline import yamlio
+
+
+#: A file located for a problem is read up to this size (the loader refuses larger ones).
+LOCATE_LIMIT = 256 * 1024
 
 
 @attrs.frozen
@@ -42,9 +48,9 @@ class EventFile:
     def locate(self, field: tuple[str | int, ...]) -> tuple[int, int]:
         """Line and column of ``field`` (or its nearest ancestor) in the file."""
         try:
-            with open(self.location, "rb") as file:
-                text = file.read().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
+            raw, _ = read_regular(self.location, LOCATE_LIMIT)
+            text = raw.decode("utf-8-sig")
+        except (OSError, FileRefused, UnicodeDecodeError):
             return 1, 1
         return located(text).locate(field)
 
@@ -106,6 +112,53 @@ def root_of(events_dir: Path) -> Path:
     is. ``Path("..").parent`` is ``.``, so the path is made absolute (without following
     links) first: from inside ``events/<race>/``, ``--events ..`` has the root ``../..``."""
     return Path(os.path.abspath(events_dir)).parent
+
+
+class FileRefused(Exception):
+    """A path that is not read: not a regular file, a symbolic link, or too large.
+    The message completes "<path> ..."."""
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def read_regular(path: str | Path, limit: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of ``path`` and its stat, if it is a regular file of at most ``limit``
+    bytes; :class:`FileRefused` if it is a symbolic link (its content would live outside
+    the repository and every diff), a FIFO or a device (a FIFO would block, ``/dev/zero``
+    never ends), or larger than ``limit`` (checked before reading, and while reading, in
+    case it grows); ``OSError`` if it cannot be read.
+
+    The file is opened without following a link and without blocking, and checked on the
+    descriptor, so it cannot be swapped between the check and the read.
+    """
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or os.path.islink(path):
+            raise FileRefused(
+                "is a symbolic link; only regular files inside the repository are read"
+                " (a link's target never appears in a diff)"
+            ) from None
+        raise
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileRefused("is not a regular file; only regular files are read")
+        if info.st_size > limit:
+            raise FileRefused(f"is {info.st_size} bytes; the limit is {limit}")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(descriptor, min(65536, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise FileRefused(f"is more than {limit} bytes; the limit is {limit}")
+        return b"".join(chunks), info
+    finally:
+        os.close(descriptor)
 
 
 #: What identifies a file's version on disk without reading it: size, mtime_ns, ctime_ns, inode.

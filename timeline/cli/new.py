@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import enum
+import os
 import sys
 import typing
 from pathlib import Path
@@ -181,6 +182,7 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
             "\n".join(f"error: {option_problem(p, m)}" for p, m in exc.problems)
         ) from None
     target = _race_directory(repository, directory, race)
+    _require_inside(target, directory)
     path = write_new_event(
         target, event, taken=set(repository.files), schema=repository.root / SCHEMA_FILE
     )
@@ -377,6 +379,19 @@ def _replacement_of(repository: Repository, event_id: str) -> dict[str, Any]:
         raise Failure(f"error: --corrects: there is no event {event_id!r}")
     body = unstructure_event(target)
     return {k: v for k, v in body.items() if k not in ("id", "race")}
+
+
+def _require_inside(target: Path, events_dir: Path) -> None:
+    """Refuse to write through a symbolic link: a race folder that is a link (or lies
+    behind one) would put the new file outside the repository."""
+    inside = Path(os.path.realpath(events_dir))
+    real = Path(os.path.realpath(target))
+    expected = inside / os.path.relpath(os.path.abspath(target), os.path.abspath(events_dir))
+    if real != expected or not real.is_relative_to(inside):
+        raise Failure(
+            f"error: {target} is a symbolic link or lies behind one; a new event is written"
+            " only inside the repository's events/ (nothing written)"
+        )
 
 
 def _race_directory(repository: Repository, events_dir: Path, race: str) -> Path:
