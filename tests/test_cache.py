@@ -364,3 +364,58 @@ def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path: Path) -> None:
     assert expected == _cached(events, blocked)
     assert expected == _cached(events, blocked)
     assert "a file where the cache would go" == blocked.read_text(encoding="utf-8")
+
+
+def test_a_cache_directory_someone_else_may_write_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As git refuses a repository owned by someone else: one warning, then no cache."""
+    repo = copy_repository(tmp_path / "repo")
+    home = tmp_path / "shared-cache"
+    home.mkdir()
+    home.chmod(0o777)
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["--cache-dir", str(home), "state", "--at", "2024-06-18"])
+    assert 0 == result.exit_code
+    assert [
+        f"warning: not using the cache in {home}: {home} can be written by others (mode 777)"
+    ] == (result.stderr.splitlines())
+    assert [] == list(home.iterdir())  # nothing written there either
+    assert "Holdouts (1): RO" in result.stdout
+
+
+def test_a_cache_directory_owned_by_someone_else_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from timeline import cache
+
+    home = tmp_path / "theirs"
+    home.mkdir(mode=0o700)
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(home).st_uid + 1)
+    assert f"{home} is owned by someone else" in (cache.untrusted(home) or "")
+    monkeypatch.undo()
+    assert cache.untrusted(home) is None
+    assert cache.untrusted(tmp_path / "not-made-yet") is None
+
+
+def test_temporary_files_left_by_a_killed_writer_are_removed(tmp_path: Path) -> None:
+    """kill -9 during a write left `.race-....<pid>.<ns>` files that were never removed."""
+    import subprocess
+    import sys
+    import time
+
+    from timeline import cache
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    gone = tmp_path / f".race-0123.{dead.stdout.strip()}.{time.monotonic_ns()}"
+    old = tmp_path / f".manifest.{os.getpid()}.1"
+    mine = tmp_path / f".index.{os.getpid()}.2"
+    for path in (gone, old, mine):
+        path.write_bytes(b"half a file")
+    eleven_minutes_ago = time.time_ns() - 11 * 60 * 1_000_000_000
+    os.utime(old, ns=(eleven_minutes_ago, eleven_minutes_ago))
+    cache._sweep(tmp_path)
+    assert [mine.name] == [p.name for p in tmp_path.iterdir()]

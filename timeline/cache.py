@@ -42,6 +42,7 @@ after random edits):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -53,7 +54,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from stat import S_ISDIR
+from stat import S_ISDIR, S_ISLNK
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -162,15 +163,28 @@ def load_repository(
     race: str | None = None,
     one_race: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Repository:
     """:func:`timeline.load.load_repository` through the cache in ``directory``.
+
+    A cache directory that someone else owns, or that others may write to, is not
+    used: ``warn`` is told why, and the repository is loaded without a cache.
 
     With ``one_race``, only the events of ``race`` (or of the only race, when
     ``race`` is None) are read from the cache; the repository still names all
     its races. Raises ``LoadError`` as the uncached load does, and
     ``UnknownRaceError`` when the race must be chosen or does not exist.
     """
-    cache = _Store(directory or default_directory(), events_dir)
+    home = directory or default_directory()
+    distrust = untrusted(home)
+    if distrust is not None:  # as git refuses a repository someone else owns
+        if warn is not None:
+            warn(f"not using the cache in {home}: {distrust}")
+        from timeline.load import load_repository as load_uncached
+
+        repository = load_uncached(events_dir, progress)
+        return repository.only(race) if one_race else repository
+    cache = _Store(home, events_dir)
     started = time.time_ns()
     directories, newest = fingerprint(events_dir)
     index = cache.index()
@@ -210,6 +224,30 @@ def load_repository(
         raise LoadError(check.errors)
     cache.write(check.repository, recorded, seed_entries, directories, started, verified)
     return check.repository.only(race) if one_race else check.repository
+
+
+def untrusted(directory: Path) -> str | None:
+    """Why the cache directory ``directory`` (and the folders timeline keeps in it) must
+    not be used, or None: owned by another user, or writable by others, it could hold
+    files someone else wrote. A directory not made yet is made by us, for us alone."""
+    if not hasattr(os, "getuid"):  # not POSIX: ownership cannot be asked this way
+        return None
+    folders = [directory]
+    # missing: made later, ours; unreadable: every read then fails, and there is no cache
+    with contextlib.suppress(OSError):
+        folders += [entry for entry in directory.iterdir() if entry.name[:1] != "."]
+    for folder in folders:
+        try:
+            info = folder.lstat()
+        except OSError:
+            continue
+        if S_ISLNK(info.st_mode):
+            return f"{folder} is a symbolic link"
+        if info.st_uid != os.getuid():
+            return f"{folder} is owned by someone else (uid {info.st_uid})"
+        if info.st_mode & 0o022:
+            return f"{folder} can be written by others (mode {info.st_mode & 0o777:o})"
+    return None
 
 
 def _wanted(shards: dict[str, str], race: str | None, one_race: bool) -> tuple[str, ...]:
@@ -521,7 +559,7 @@ class _Store:
             entries[rel] = (*recorded.pop(rel), event.race)  # pop: one copy at a time
         names: dict[str, str] = {}
         try:
-            self.home.mkdir(parents=True, exist_ok=True)
+            self.home.mkdir(mode=0o700, parents=True, exist_ok=True)  # for this user alone
             for race in list(shards):
                 shard = shards.pop(race)
                 names[race] = self._name(race, shard, entries)
@@ -535,6 +573,7 @@ class _Store:
             for old in self.home.glob("race-*"):  # replaced by an edit: a reader that still
                 if old.name not in current:  # wants one finds it gone and checks again
                     old.unlink(missing_ok=True)
+            _sweep(self.home)
         except OSError:
             return
 
@@ -550,6 +589,38 @@ def _code_key() -> bytes:
         key.update(path.name.encode())
         key.update(path.read_bytes())
     return key.digest()
+
+
+#: A temporary file older than this is left over from a writer that was killed.
+STALE_NS = 10 * 60 * 1_000_000_000
+
+
+def _sweep(home: Path, now_ns: int | None = None) -> None:
+    """Remove the temporary files of writers that died before renaming them (kill -9):
+    those whose process is gone, and any older than :data:`STALE_NS`."""
+    now = time.time_ns() if now_ns is None else now_ns
+    for temporary in home.glob(".*.*.*"):
+        _, _, rest = temporary.name[1:].partition(".")
+        pid_text = rest.split(".")[-2] if rest.count(".") >= 1 else ""
+        try:
+            pid = int(pid_text)
+            age = now - temporary.lstat().st_mtime_ns
+        except (ValueError, OSError):
+            continue
+        if age > STALE_NS or (pid != os.getpid() and not _alive(pid)):
+            temporary.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":  # signal 0 asks only on POSIX; elsewhere go by age alone
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, as another user's
+        return True
+    return True
 
 
 def _write(path: Path, value: object) -> None:

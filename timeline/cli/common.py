@@ -107,7 +107,12 @@ def load(events: Path | None, *, race: str | None = None, one_race: bool = False
 
         cache_dir = settings.get("cache_dir")
         return load_cached(
-            directory, directory=cache_dir, race=race, one_race=one_race, progress=progress
+            directory,
+            directory=cache_dir,
+            race=race,
+            one_race=one_race,
+            progress=progress,
+            warn=lambda message: click.echo(f"warning: {message}", err=True),
         )
 
 
