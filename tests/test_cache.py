@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline import LoadError, UnknownRaceError, cache, load
+from timeline import LoadError, UnknownRaceError, cache, cachefile, load
 from timeline.cli import main
 from timeline.repository import Repository
 
@@ -286,22 +286,66 @@ def test_a_damaged_cache_is_detected_and_rebuilt(tmp_path: Path, damage: str, wh
         )
     assert expected == _cached(events, directory, NATO, True)  # rebuilt, same answer
     assert expected == _cached(events, directory, NATO, True)  # and warm again
-    assert all(p.read_bytes().startswith(b"timeline cache\n") for p in home.iterdir())
+    assert all(p.read_bytes().startswith(cachefile.MAGIC) for p in home.iterdir())
+
+
+def _as_cache_file(payload: bytes) -> bytes:
+    """``payload`` with a cache file's header and a correct digest: what anyone who can
+    write the cache folder could make (the digest has no key, and needs none now)."""
+    import hashlib
+
+    return cachefile.MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload
+
+
+def _pickles(tmp_path: Path) -> list[bytes]:
+    """Pickles that run a command when unpickled: os.system by name, and os.system reached
+    through a dotted name under timeline.* (protocol 4), which an allow list of timeline.*
+    once let through."""
+    command = f"touch {tmp_path / 'pwned'}".encode()
+    classic = b"cos\nsystem\n(S'" + command + b"'\ntR."
+    dotted = (
+        b"\x80\x04\x8c\x0etimeline.cache\x8c\tos.system\x93\x8c"
+        + bytes([len(command)])
+        + command
+        + b"\x85R."
+    )
+    return [classic, dotted]
 
 
 def test_a_cache_file_holding_code_is_not_run(tmp_path: Path) -> None:
-    """A pickle that would call os.system fails the unpickler's allow list."""
+    """The cache holds JSON data: a pickle, even one that passed the old allow list, is
+    only damage, and the answer is rebuilt as without a cache."""
     events = _two_races(tmp_path / "repo")
     directory = tmp_path / "cache"
+    for payload in _pickles(tmp_path):
+        _cached(events, directory)
+        (home,) = directory.iterdir()
+        for path in home.iterdir():
+            path.write_bytes(_as_cache_file(payload))
+        assert _uncached(events) == _cached(events, directory)
+        assert not (tmp_path / "pwned").exists()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(["index", "manifest", "race"]),
+    st.binary(max_size=200)
+    | st.sampled_from([b"[1, 2, 3]", b'{"code": 1}', b'[[0, "a.yaml", ["mention"]]]', b"null"]),
+)
+def test_any_bytes_in_a_cache_file_are_data_or_damage(
+    tmp_path_factory: pytest.TempPathFactory, which: str, payload: bytes
+) -> None:
+    """Whatever a cache file holds (with a correct digest), a load gives the uncached
+    answer: it decodes to timeline's own values or is treated as damaged."""
+    root = tmp_path_factory.mktemp("any")
+    events = _two_races(root / "repo")
+    directory = root / "cache"
     _cached(events, directory)
     (home,) = directory.iterdir()
-    payload = b"cos\nsystem\n(S'touch " + str(tmp_path / "pwned").encode() + b"'\ntR."
-    import hashlib
-
-    blob = b"timeline cache\n" + hashlib.blake2b(payload, digest_size=32).digest() + payload
-    (home / "manifest").write_bytes(blob)
+    for path in home.iterdir():
+        if path.name.startswith(which):
+            path.write_bytes(_as_cache_file(payload))
     assert _uncached(events) == _cached(events, directory)
-    assert not (tmp_path / "pwned").exists()
 
 
 def test_processes_at_once_agree_and_leave_a_working_cache(tmp_path: Path) -> None:

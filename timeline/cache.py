@@ -10,7 +10,7 @@ never inside ``events/``)::
         race-<key>    one race's events (one file per race)
 
 A warm load compares each event file and seed document with the manifest and,
-when nothing changed, unpickles the one race a command asks for. It never
+when nothing changed, decodes the one race a command asks for. It never
 changes a result (``tests/test_cache.py`` checks cached against uncached loads
 after random edits):
 
@@ -36,29 +36,41 @@ after random edits):
   place, so a reader sees an old file or a new one, never half of one; race
   files are named by a digest of their inputs and the manifest is written
   last. Two processes at once at worst both do the work.
-- **Trust.** Cache files are pickles, read with an unpickler that accepts
-  only timeline's own classes and dates.
+- **Trust.** Cache files hold data only: JSON, decoded into timeline's own
+  classes by ``cachefile.py``, whose validators run again; no bytes in a
+  cache file can run code. A cache directory owned by someone else, writable
+  by others, or a link, is not used (one warning, then a load without the
+  cache), as git refuses a repository owned by someone else; folders are
+  made for the user alone (0700), files are read only if the user owns them.
+  The digest in each file detects damage, not forgery: it needs no key,
+  since only the user can write there.
+- **Leftovers.** A writer killed before renaming its temporary file (kill -9)
+  leaves it behind; the next write removes temporary files whose process is
+  gone or that are older than :data:`STALE_NS`.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import hashlib
-import io
+import json
 import operator
 import os
-import pickle
+import pickle  # only to hash directory listings: nothing is ever unpickled
+import re
 import struct
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from timeline import cachefile
 from timeline.errors import LoadError, Problem, TimelineError
 from timeline.events import Event
 from timeline.fold import pick_race
@@ -79,7 +91,7 @@ from timeline.repository import (
 _LARGEST = 4 * 1024 * 1024
 
 #: Bump when the layout of the cache files changes.
-FORMAT = 1
+FORMAT = 2
 
 if TYPE_CHECKING:
     from timeline.load import Check
@@ -89,8 +101,13 @@ _YAML = (".yaml", ".yml")
 #: A file modified this close to the moment its stat was recorded is checked by content.
 RACY_NS = 2_000_000_000
 
-_MAGIC = b"timeline cache\n"
-_DIGEST = 32
+#: A cache file is read up to this size (a race file of 1,000 events is about 1 MB).
+_LARGEST_CACHE_FILE = 1 << 30
+
+T = TypeVar("T")
+
+#: What :meth:`_Store._name` makes: a race file's name, and nothing that leaves the folder.
+_RACE_FILE = re.compile(r"race-[0-9a-f]{24}")
 
 
 class CacheError(TimelineError):
@@ -132,6 +149,40 @@ class _Manifest:
         races = [race for _, _, race in files.values()]
         return cls(code, taken_ns, list(files), packed, races, seeds, shards)
 
+    def data(self) -> dict[str, Any]:
+        """As JSON data (bytes as hex or base64)."""
+        return {
+            "code": self.code.hex(),
+            "taken_ns": self.taken_ns,
+            "paths": self.paths,
+            "packed": base64.b64encode(self.packed).decode("ascii"),
+            "races": self.races,
+            "seeds": {path: [list(stat), d.hex()] for path, (stat, d) in self.seeds.items()},
+            "shards": self.shards,
+        }
+
+    @classmethod
+    def of_data(cls, data: Any) -> _Manifest:
+        """From :meth:`data`; ``ValueError`` (or ``TypeError``, ``KeyError``) if it is not."""
+        seeds = {
+            _text(path): (_stat_of_data(stat), bytes.fromhex(d))
+            for path, (stat, d) in data["seeds"].items()
+        }
+        manifest = cls(
+            bytes.fromhex(data["code"]),
+            _integer(data["taken_ns"]),
+            [_text(path) for path in data["paths"]],
+            base64.b64decode(data["packed"], validate=True),
+            [_text(race) for race in data["races"]],
+            seeds,
+            _shards_of_data(data["shards"]),
+        )
+        if len(manifest.packed) != _ENTRY.size * len(manifest.paths) or len(manifest.races) != len(
+            manifest.paths
+        ):
+            raise ValueError("a manifest's lists differ in length")
+        return manifest
+
     @functools.cached_property
     def files(self) -> dict[str, tuple[Stat, bytes, str]]:
         """Relative path -> stat, digest, race."""
@@ -154,6 +205,69 @@ class _Index:
     taken_ns: int
     directories: dict[str, bytes]
     shards: dict[str, str]
+
+    def data(self) -> dict[str, Any]:
+        """As JSON data (bytes as hex)."""
+        return {
+            "code": self.code.hex(),
+            "taken_ns": self.taken_ns,
+            "directories": {label: d.hex() for label, d in self.directories.items()},
+            "shards": self.shards,
+        }
+
+    @classmethod
+    def of_data(cls, data: Any) -> _Index:
+        """From :meth:`data`; ``ValueError`` (or ``TypeError``, ``KeyError``) if it is not."""
+        return cls(
+            bytes.fromhex(data["code"]),
+            _integer(data["taken_ns"]),
+            {_text(label): bytes.fromhex(d) for label, d in data["directories"].items()},
+            _shards_of_data(data["shards"]),
+        )
+
+
+def _decoded(decode: Callable[[Any], T], data: Any) -> T | None:
+    """``decode(data)``, or None if ``data`` (from a cache file) is not what it should be."""
+    if data is None:
+        return None
+    try:
+        return decode(data)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, TimelineError):
+        return None
+
+
+def _shard_of_data(data: Any) -> list[tuple[int, str, Event]]:
+    """A race file's entries: (position in load order, relative path, event)."""
+    return [
+        (_integer(position), _text(rel), cachefile.decode_event(event))
+        for position, rel, event in data
+    ]
+
+
+def _shards_of_data(data: Any) -> dict[str, str]:
+    shards = {_text(race): _text(name) for race, name in data.items()}
+    if not all(
+        name.startswith("race-") and name.isascii() and "/" not in name for name in shards.values()
+    ):
+        raise ValueError("a race file's name")
+    return shards
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected text")
+    return value
+
+
+def _integer(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("expected an integer")
+    return value
+
+
+def _stat_of_data(value: Any) -> Stat:
+    size, mtime, ctime, inode = (_integer(v) for v in value)
+    return size, mtime, ctime, inode
 
 
 def load_repository(
@@ -389,7 +503,9 @@ def fingerprint(events_dir: Path) -> tuple[dict[str, bytes], int]:
         try:
             os.close(reader)
             with os.fdopen(writer, "wb") as out:
-                out.write(pickle.dumps(_fingerprint([], events_dir, half)))
+                digests, newest = _fingerprint([], events_dir, half)
+                found = {label: value.hex() for label, value in digests.items()}
+                out.write(json.dumps([found, newest]).encode("utf-8"))
         finally:
             os._exit(0)
     os.close(writer)
@@ -397,9 +513,10 @@ def fingerprint(events_dir: Path) -> tuple[dict[str, bytes], int]:
     with os.fdopen(reader, "rb") as incoming:
         data = incoming.read()
     os.waitpid(child, 0)
-    try:
-        theirs: tuple[dict[str, bytes], int] = pickle.loads(data)
-    except Exception:  # the child failed: do its half here
+    try:  # data, as everything timeline reads: never a pickle
+        found, newest = json.loads(data)
+        theirs = ({label: bytes.fromhex(value) for label, value in found.items()}, int(newest))
+    except (ValueError, TypeError, AttributeError):  # the child failed: do its half here
         theirs = _fingerprint([], events_dir, half)
     return {**mine[0], **theirs[0]}, max(mine[1], theirs[1])
 
@@ -500,14 +617,14 @@ class _Store:
         self._events_dir = events_dir  # event files' locations start with it
 
     def index(self) -> _Index | None:
-        index = _read(self.home / "index")
-        if not isinstance(index, _Index) or index.code != self.code:
+        index = _decoded(_Index.of_data, _read(self.home / "index"))
+        if index is None or index.code != self.code:
             return None
         return index
 
     def manifest(self) -> _Manifest | None:
-        manifest = _read(self.home / "manifest")
-        if not isinstance(manifest, _Manifest) or manifest.code != self.code:
+        manifest = _decoded(_Manifest.of_data, _read(self.home / "manifest"))
+        if manifest is None or manifest.code != self.code:
             return None
         return manifest
 
@@ -526,15 +643,15 @@ class _Store:
         loaded: list[tuple[int, str, Event]] = []
         whole: set[str] = set()
         for name in shards.values():
-            shard = _read(self.home / name)
-            if isinstance(shard, list):
+            shard = _decoded(_shard_of_data, _read(self.home / name))
+            if shard is not None:
                 loaded.extend(shard)
                 whole.add(name)
         return loaded, whole
 
     def write_index(self, index: _Index) -> None:
         try:
-            _write(self.home / "index", index)
+            _write(self.home / "index", index.data())
         except OSError:
             return
 
@@ -565,10 +682,10 @@ class _Store:
                 names[race] = self._name(race, shard, entries)
                 path = self.home / names[race]
                 if names[race] not in verified or not path.exists():  # only what an edit touched
-                    _write(path, shard)
+                    _write(path, [[n, rel, cachefile.encode_event(e)] for n, rel, e in shard])
             manifest = _Manifest.of(self.code, started, entries, seeds, names)
-            _write(self.home / "manifest", manifest)
-            _write(self.home / "index", _Index(self.code, started, directories, names))
+            _write(self.home / "manifest", manifest.data())
+            _write(self.home / "index", _Index(self.code, started, directories, names).data())
             current = set(names.values())
             for old in self.home.glob("race-*"):  # replaced by an edit: a reader that still
                 if old.name not in current:  # wants one finds it gone and checks again
@@ -623,38 +740,26 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _write(path: Path, value: object) -> None:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+def _write(path: Path, data: Any) -> None:
+    """Write JSON ``data`` as a cache file, atomically (a temporary file, renamed)."""
+    blob = cachefile.dumps(data)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}")
     try:
-        with temporary.open("wb") as file:
-            file.write(_MAGIC + hashlib.blake2b(data, digest_size=_DIGEST).digest())
-            file.write(data)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(blob)
         os.replace(temporary, path)  # atomic: readers see the old file or the new one
     finally:
         temporary.unlink(missing_ok=True)
 
 
 def _read(path: Path) -> Any:
-    """The value in a cache file, or None if it is missing, damaged or not ours."""
+    """The JSON data of a cache file, or None if it is missing, damaged, not ours (owned by
+    someone else), a link or not a regular file. Data only: no bytes can run code."""
     try:
-        blob = path.read_bytes()
-    except OSError:
+        blob, info = read_regular(path, _LARGEST_CACHE_FILE)
+    except (OSError, FileRefused):
         return None
-    head, data = blob[: len(_MAGIC) + _DIGEST], blob[len(_MAGIC) + _DIGEST :]
-    expected = _MAGIC + hashlib.blake2b(data, digest_size=_DIGEST).digest()
-    if head != expected:
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
         return None
-    try:
-        return _Unpickler(io.BytesIO(data)).load()
-    except Exception:  # a digest collision or a file from a stranger: not ours
-        return None
-
-
-class _Unpickler(pickle.Unpickler):
-    """Unpickles timeline's own values and dates, nothing else."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module.startswith("timeline.") or (module, name) == ("datetime", "date"):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not a timeline value")
+    return cachefile.loads(blob)

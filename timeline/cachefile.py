@@ -1,0 +1,206 @@
+"""The cache's file format: JSON data, decoded into timeline's own classes, never code.
+
+Rule: whatever bytes a cache file holds, reading it can only give data or None. A
+cache file is ``MAGIC``, a BLAKE2b digest of the rest (to notice damage: a truncated
+or corrupted file reads as None and is rebuilt), then UTF-8 JSON. Nothing in it names
+a class or a function: an event is ``[type, field values...]`` in the order of its
+class's attrs fields, and it is rebuilt by calling that class, so every validator of
+the event model runs again on what the cache holds. The encoding is derived from the
+model (each field's type hint), not written out a second time.
+
+Dates keep their text and their two days (as ordinals), so a warm load needs neither
+the EDTF parser nor YAML nor cattrs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import functools
+import hashlib
+import json
+import types
+import typing
+from typing import Any
+
+import attrs
+
+from timeline.dates import Date
+from timeline.events import EVENT_TYPES, Citation, Dissent, Event
+
+MAGIC = b"timeline cache 2\n"
+_DIGEST = 32
+
+#: How each kind of field is written: the value as it is, a date, a list of text, a
+#: list of citations or dissents, an enumeration's value, or a whole event.
+_PLAIN, _DATE, _TEXTS, _CITATIONS, _DISSENTS, _ENUM, _EVENT = range(7)
+
+
+def dumps(value: Any) -> bytes:
+    """``value`` (JSON data) as the bytes of a cache file."""
+    data = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return MAGIC + hashlib.blake2b(data, digest_size=_DIGEST).digest() + data
+
+
+def loads(blob: bytes) -> Any:
+    """The JSON data of a cache file's bytes, or None if they are damaged or not ours."""
+    head, data = blob[: len(MAGIC) + _DIGEST], blob[len(MAGIC) + _DIGEST :]
+    if head != MAGIC + hashlib.blake2b(data, digest_size=_DIGEST).digest():
+        return None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return None
+
+
+def encode_event(event: Event) -> list[Any]:
+    """``event`` as JSON data: its type, then its fields' values in attrs order."""
+    return [
+        event.TYPE,
+        *(_encode(kind, getattr(event, name)) for name, kind, _ in _plan(type(event))),
+    ]
+
+
+def decode_event(data: Any) -> Event:
+    """The event ``data`` encodes; ``ValueError`` (or ``TypeError``, ``KeyError``) if it is
+    not one. The class's validators run, as on a file."""
+    if not isinstance(data, list) or not data or not isinstance(data[0], str):
+        raise ValueError("not an encoded event")
+    return _decoder(EVENT_TYPES[data[0]])(data[1:])  # type: ignore[no-any-return]
+
+
+_DECODERS: dict[type, Any] = {}
+
+
+def _decoder(cls: type) -> Any:
+    """A function from a list of ``cls``'s encoded field values to an instance of ``cls``:
+    each field's decoding chosen once, from its kind, not for every value."""
+    decoder = _DECODERS.get(cls)
+    if decoder is not None:
+        return decoder
+    fields = [(name, _FIELD_DECODERS[kind], extra) for name, kind, extra in _plan(cls)]
+    count = len(fields)
+
+    def decode(values: list[Any]) -> Any:
+        if type(values) is not list or len(values) != count:
+            raise ValueError(f"an encoded {cls.__name__} has {count} fields")
+        return cls(
+            **{
+                name: None if value is None else function(value, extra)
+                for (name, function, extra), value in zip(fields, values, strict=True)
+            }
+        )
+
+    _DECODERS[cls] = decode
+    return decode
+
+
+_PLANS: dict[type, tuple[tuple[str, int, Any], ...]] = {}
+
+
+def _plan(cls: type) -> tuple[tuple[str, int, Any], ...]:
+    """(field name, kind, what else decoding needs) for each attrs field of ``cls``,
+    worked out once per class from its type hints."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = typing.get_type_hints(cls)
+        plan = _PLANS[cls] = tuple(
+            (field.name, *_kind(hints[field.name])) for field in attrs.fields(cls)
+        )
+    return plan
+
+
+def _kind(hint: Any) -> tuple[int, Any]:
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        (inner,) = [a for a in args if a is not type(None)]
+        return _kind(inner)
+    if hint is str:
+        return _PLAIN, None
+    if hint is Date:
+        return _DATE, None
+    if typing.get_origin(hint) is tuple:
+        item = args[0]
+        if item is str:
+            return _TEXTS, None
+        if item is Dissent:
+            return _DISSENTS, None
+        if item is Citation:
+            return _CITATIONS, None
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return _ENUM, hint
+    if hint is Event:
+        return _EVENT, None
+    raise TypeError(f"the cache cannot hold a field of type {hint!r}")  # a new type: add it
+
+
+def _encode(kind: int, value: Any) -> Any:
+    if value is None or kind == _PLAIN:
+        return value
+    if kind == _DATE:
+        earliest = value.earliest.toordinal() if value.earliest is not None else None
+        return [value.text, earliest, value.latest.toordinal()]
+    if kind == _TEXTS:
+        return list(value)
+    if kind in (_CITATIONS, _DISSENTS):
+        return [
+            [_encode(k, getattr(citation, name)) for name, k, _ in _plan(type(citation))]
+            for citation in value
+        ]
+    if kind == _ENUM:
+        return value.value
+    return encode_event(value)
+
+
+def _text(value: Any, _: Any) -> str:
+    if type(value) is not str:
+        raise ValueError("expected text")
+    return value
+
+
+@functools.lru_cache(maxsize=16384)
+def _day(ordinal: int) -> datetime.date:
+    return datetime.date.fromordinal(ordinal)
+
+
+def _date(value: Any, _: Any) -> Date:
+    text, earliest, latest = value
+    if type(text) is not str:
+        raise ValueError("expected a date's text")
+    return Date(text, None if earliest is None else _day(earliest), _day(latest))
+
+
+def _texts(value: Any, _: Any) -> tuple[str, ...]:
+    if type(value) is not list or not all(type(v) is str for v in value):
+        raise ValueError("expected a list of text")
+    return tuple(value)
+
+
+def _citations(value: Any, _: Any) -> tuple[Citation, ...]:
+    decode = _decoder(Citation)
+    return tuple(decode(item) for item in value)
+
+
+def _dissents(value: Any, _: Any) -> tuple[Dissent, ...]:
+    decode = _decoder(Dissent)
+    return tuple(decode(item) for item in value)
+
+
+def _enum(value: Any, cls: Any) -> enum.Enum:
+    member: enum.Enum = cls(value)
+    return member
+
+
+def _event(value: Any, _: Any) -> Event:
+    return decode_event(value)
+
+
+_FIELD_DECODERS = {
+    _PLAIN: _text,
+    _DATE: _date,
+    _TEXTS: _texts,
+    _CITATIONS: _citations,
+    _DISSENTS: _dissents,
+    _ENUM: _enum,
+    _EVENT: _event,
+}
