@@ -19,6 +19,7 @@ import enum
 import functools
 import hashlib
 import json
+import sys
 import types
 import typing
 from typing import Any
@@ -152,10 +153,15 @@ def _encode(kind: int, value: Any) -> Any:
     return encode_event(value)
 
 
+#: Text up to this long (ids, codes, names, dates) is interned, as the loader does: a
+#: repository repeats it across thousands of events, and JSON makes a copy per occurrence.
+_INTERNED = 64
+
+
 def _text(value: Any, _: Any) -> str:
     if type(value) is not str:
         raise ValueError("expected text")
-    return value
+    return sys.intern(value) if len(value) <= _INTERNED else value
 
 
 @functools.lru_cache(maxsize=16384)
@@ -163,17 +169,23 @@ def _day(ordinal: int) -> datetime.date:
     return datetime.date.fromordinal(ordinal)
 
 
+@functools.lru_cache(maxsize=16384)
+def _known_date(text: str, earliest: int | None, latest: int) -> Date:
+    """One value per date, as ``parse_date`` keeps one (a repository repeats its days)."""
+    return Date(text, None if earliest is None else _day(earliest), _day(latest))
+
+
 def _date(value: Any, _: Any) -> Date:
     text, earliest, latest = value
-    if type(text) is not str:
-        raise ValueError("expected a date's text")
-    return Date(text, None if earliest is None else _day(earliest), _day(latest))
+    if type(text) is not str or type(latest) is not int or type(earliest) not in (int, type(None)):
+        raise ValueError("expected a date's text and days")
+    return _known_date(text, earliest, latest)
 
 
 def _texts(value: Any, _: Any) -> tuple[str, ...]:
     if type(value) is not list or not all(type(v) is str for v in value):
         raise ValueError("expected a list of text")
-    return tuple(value)
+    return tuple(sys.intern(v) if len(v) <= _INTERNED else v for v in value)
 
 
 def _citations(value: Any, _: Any) -> tuple[Citation, ...]:
