@@ -71,6 +71,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from timeline import cachefile
+from timeline.cachefile import expect_integer as _integer
+from timeline.cachefile import expect_text as _text
 from timeline.errors import LoadError, Problem, TimelineError
 from timeline.events import Event
 from timeline.fold import pick_race
@@ -246,23 +248,10 @@ def _shard_of_data(data: Any) -> list[tuple[int, str, Event]]:
 
 def _shards_of_data(data: Any) -> dict[str, str]:
     shards = {_text(race): _text(name) for race, name in data.items()}
-    if not all(
-        name.startswith("race-") and name.isascii() and "/" not in name for name in shards.values()
-    ):
-        raise ValueError("a race file's name")
+    for name in shards.values():  # a file name in the cache's folder, nothing else
+        if _RACE_FILE.fullmatch(name) is None:
+            raise ValueError("not a race file's name")
     return shards
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError("expected text")
-    return value
-
-
-def _integer(value: Any) -> int:
-    if type(value) is not int:
-        raise TypeError("expected an integer")
-    return value
 
 
 def _stat_of_data(value: Any) -> Stat:

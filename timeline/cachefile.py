@@ -158,10 +158,23 @@ def _encode(kind: int, value: Any) -> Any:
 _INTERNED = 64
 
 
-def _text(value: Any, _: Any) -> str:
+def expect_text(value: Any) -> str:
+    """``value`` if it is text (from a cache file: its shape is checked, never assumed)."""
     if type(value) is not str:
-        raise ValueError("expected text")
-    return sys.intern(value) if len(value) <= _INTERNED else value
+        raise TypeError("expected text")
+    return value
+
+
+def expect_integer(value: Any) -> int:
+    """``value`` if it is an integer (``True`` is not one)."""
+    if type(value) is not int:
+        raise TypeError("expected an integer")
+    return value
+
+
+def _text(value: Any, _: Any) -> str:
+    text = expect_text(value)
+    return sys.intern(text) if len(text) <= _INTERNED else text
 
 
 @functools.lru_cache(maxsize=16384)
