@@ -77,6 +77,8 @@ from timeline.errors import LoadError, Problem, TimelineError
 from timeline.events import Event
 from timeline.fold import pick_race
 from timeline.repository import (
+    MAX_FILE_BYTES,
+    MAX_SEED_BYTES,
     EventFile,
     FileRefused,
     Repository,
@@ -88,9 +90,9 @@ from timeline.repository import (
     stat_of,
 )
 
-#: A file the cache compares by content is read up to this size (a seed's limit, the
-#: larger of the loader's two); a larger one is never equal to what was recorded.
-_LARGEST = 4 * 1024 * 1024
+#: A file the cache compares by content is read up to this size (the larger of the
+#: loader's two limits); a larger one is never equal to what was recorded.
+_LARGEST = max(MAX_FILE_BYTES, MAX_SEED_BYTES)
 
 #: Bump when the layout of the cache files changes.
 FORMAT = 2

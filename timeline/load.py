@@ -44,6 +44,8 @@ from timeline.events import (
 from timeline.fold import Replayer, replay_order, reported_by, told_at
 from timeline.quotes import divergence, normalize_quote, too_short
 from timeline.repository import (
+    MAX_FILE_BYTES,
+    MAX_SEED_BYTES,
     EventFile,
     FileRefused,
     Repository,
@@ -59,11 +61,6 @@ from timeline.state import RaceState
 
 _ONE_DAY = datetime.timedelta(days=1)
 _FIRST = datetime.date.min
-
-#: Event files larger than this are refused unread: a development fits in a page.
-MAX_FILE_BYTES = 256 * 1024
-#: Seed documents larger than this are not read: an article is some kilobytes.
-MAX_SEED_BYTES = 4 * 1024 * 1024
 
 
 @attrs.frozen
@@ -242,12 +239,9 @@ def _read_file(path: str, seeds: SeedCache, today: datetime.date | None) -> File
     try:
         # the stat is taken on the open file, before reading: a change after it shows
         # as a new stat; a link, a FIFO or a device is refused unread
-        raw, info = read_regular(path, MAX_FILE_BYTES)
+        raw, info = read_regular(path, MAX_FILE_BYTES, "event files")
     except FileRefused as exc:
-        message = str(exc)
-        if message.startswith("is ") and "bytes; the limit is" in message:
-            message = f"{message.split(';')[0]}; event files are limited to {MAX_FILE_BYTES}"
-        problems.append(Problem(path, 1, 1, message))
+        problems.append(Problem(path, 1, 1, str(exc)))
         return FileRead(path, None, tuple(problems), (0, 0, 0, 0), b"")
     except OSError as exc:
         problems.append(Problem(path, 1, 1, f"cannot be read: {exc.strerror}"))
@@ -276,11 +270,7 @@ def _load_file(
             document = located(text)
         problems.append(Problem(path, *document.locate(field), message))
 
-    if len(raw) > MAX_FILE_BYTES:
-        message = f"is {len(raw)} bytes; event files are limited to {MAX_FILE_BYTES}"
-        problems.append(Problem(path, 1, 1, message))
-        return None
-    try:
+    try:  # read_regular has bounded its size
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
@@ -584,7 +574,7 @@ class SeedCache:
                     " repository's seeds/ are read"
                 )
                 return None
-            raw, _ = read_regular(path, MAX_SEED_BYTES)
+            raw, _ = read_regular(path, MAX_SEED_BYTES, "seed documents")
             return raw.decode("utf-8")
         except FileRefused as exc:
             self._why[document] = str(exc)

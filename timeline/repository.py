@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from timeline import yamlio
 
 
-#: A file located for a problem is read up to this size (the loader refuses larger ones).
-LOCATE_LIMIT = 256 * 1024
+#: Event files larger than this are refused unread: a development fits in a page.
+MAX_FILE_BYTES = 256 * 1024
+#: Seed documents larger than this are not read: an article is some kilobytes.
+MAX_SEED_BYTES = 4 * 1024 * 1024
 
 
 @attrs.frozen
@@ -48,7 +50,7 @@ class EventFile:
     def locate(self, field: tuple[str | int, ...]) -> tuple[int, int]:
         """Line and column of ``field`` (or its nearest ancestor) in the file."""
         try:
-            raw, _ = read_regular(self.location, LOCATE_LIMIT)
+            raw, _ = read_regular(self.location, MAX_FILE_BYTES)
             text = raw.decode("utf-8-sig")
         except (OSError, FileRefused, UnicodeDecodeError):
             return 1, 1
@@ -122,12 +124,13 @@ class FileRefused(Exception):
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
-def read_regular(path: str | Path, limit: int) -> tuple[bytes, os.stat_result]:
+def read_regular(path: str | Path, limit: int, what: str = "files") -> tuple[bytes, os.stat_result]:
     """The bytes of ``path`` and its stat, if it is a regular file of at most ``limit``
     bytes; :class:`FileRefused` if it is a symbolic link (its content would live outside
     the repository and every diff), a FIFO or a device (a FIFO would block, ``/dev/zero``
     never ends), or larger than ``limit`` (checked before reading, and while reading, in
-    case it grows); ``OSError`` if it cannot be read.
+    case it grows: "is N bytes; ``what`` are limited to ``limit``"); ``OSError`` if it
+    cannot be read.
 
     The file is opened without following a link and without blocking, and checked on the
     descriptor, so it cannot be swapped between the check and the read.
@@ -146,7 +149,7 @@ def read_regular(path: str | Path, limit: int) -> tuple[bytes, os.stat_result]:
         if not stat.S_ISREG(info.st_mode):
             raise FileRefused("is not a regular file; only regular files are read")
         if info.st_size > limit:
-            raise FileRefused(f"is {info.st_size} bytes; the limit is {limit}")
+            raise FileRefused(f"is {info.st_size} bytes; {what} are limited to {limit}")
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(descriptor, min(65536, limit + 1 - size))
@@ -155,7 +158,7 @@ def read_regular(path: str | Path, limit: int) -> tuple[bytes, os.stat_result]:
             chunks.append(chunk)
             size += len(chunk)
         if size > limit:
-            raise FileRefused(f"is more than {limit} bytes; the limit is {limit}")
+            raise FileRefused(f"is more than {limit} bytes; {what} are limited to {limit}")
         return b"".join(chunks), info
     finally:
         os.close(descriptor)
