@@ -23,12 +23,15 @@ def one_line(text: str) -> str:
     """``text`` with control characters, line breaks and bidi controls escaped (``\\n``,
     ``\\x1e``, ``\\u202e``), so that a problem always prints as one line whatever names a
     file contains, and nothing in it can drive a terminal."""
-    return "".join(
-        (repr(c)[1:-1] if c not in BIDI_CONTROLS else f"\\u{ord(c):04x}")
-        if c in BIDI_CONTROLS or unicodedata.category(c) in ("Cc", "Zl", "Zp")
-        else c
-        for c in text
-    )
+    return "".join(_escaped(c) for c in text)
+
+
+def _escaped(character: str) -> str:
+    if character in BIDI_CONTROLS:  # repr shows these as they are: escape them here
+        return f"\\u{ord(character):04x}"
+    if unicodedata.category(character) in ("Cc", "Zl", "Zp"):
+        return repr(character)[1:-1]
+    return character
 
 
 def printable(text: str) -> str:

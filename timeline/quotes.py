@@ -24,7 +24,7 @@ import unicodedata
 from array import array
 from collections import Counter
 
-from timeline.errors import BIDI_CONTROLS
+from timeline.errors import one_line
 
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _SPACE = re.compile(r"\s+")
@@ -54,16 +54,6 @@ _AFTER = 12
 #: Characters of one word shown; a longer word is cut with "…".
 _WORD_CHARS = 40
 
-# Control characters (C0, DEL, C1) and the Unicode bidi controls, escaped as repr does.
-_CONTROLS = [*range(0x20), *range(0x7F, 0xA0)]
-_ESCAPES = str.maketrans(
-    {
-        **{code: f"\\x{code:02x}" for code in _CONTROLS},
-        **{ord(c): f"\\u{ord(c):04x}" for c in BIDI_CONTROLS},
-    }
-)
-
-
 #: A quote shorter than this proves nothing: "a" or "." occurs verbatim in any article.
 MIN_QUOTE_WORDS = 4
 MIN_QUOTE_CHARS = 20
@@ -85,11 +75,6 @@ def too_short(quote: str) -> str | None:
             f" and {MIN_QUOTE_CHARS} characters; quote the sentence that reports the event"
         )
     return None
-
-
-def safe(text: str) -> str:
-    """``text`` with control characters and bidi controls escaped (``\\x1b``, ``\\u202e``)."""
-    return text.translate(_ESCAPES)
 
 
 def divergence(quote: str, document: str) -> str:
@@ -270,4 +255,4 @@ def _shown(word: str) -> str:
     """A word as a message shows it: clipped, with control and bidi characters escaped."""
     if len(word) > _WORD_CHARS:
         word = word[:_WORD_CHARS] + "…"
-    return safe(word)
+    return one_line(word)  # as every problem message is escaped
