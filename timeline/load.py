@@ -334,10 +334,10 @@ def _facts_in(event: Event) -> Iterator[tuple[tuple[str | int, ...], Event]]:
         yield ("replacement",), event.replacement
 
 
-def _publication_problems(
-    events: Sequence[Event], files: Mapping[str, EventFile]
-) -> Iterator[Problem]:
-    """A seed document has one publication date: the one most citations give it."""
+def _dated_citations(
+    events: Iterable[Event],
+) -> dict[str, list[tuple[str, Event, tuple[str | int, ...]]]]:
+    """Per seed document, each citation that dates it: (date as written, event, where)."""
     cited: dict[str, list[tuple[str, Event, tuple[str | int, ...]]]] = {}
     for event in events:
         for prefix, fact in _facts_in(event):
@@ -348,11 +348,26 @@ def _publication_problems(
                         cited.setdefault(citation.document, []).append(
                             (citation.published.text, event, where)
                         )
-    for document, uses in cited.items():
-        counts = collections.Counter(date for date, _, _ in uses)
-        if len(counts) == 1:
-            continue
-        usual, times = counts.most_common(1)[0]  # ties: the date cited first
+    return cited
+
+
+def _usual_date(uses: Sequence[tuple[str, Event, tuple[str | int, ...]]]) -> tuple[str, int]:
+    """The date most citations give a document, and how many give it (ties: the first)."""
+    return collections.Counter(date for date, _, _ in uses).most_common(1)[0]
+
+
+def publication_dates(events: Iterable[Event]) -> dict[str, str]:
+    """Each cited seed document's publication date: the one most of its citations give
+    (what :func:`check_repository` holds every citation of it to)."""
+    return {document: _usual_date(uses)[0] for document, uses in _dated_citations(events).items()}
+
+
+def _publication_problems(
+    events: Sequence[Event], files: Mapping[str, EventFile]
+) -> Iterator[Problem]:
+    """A seed document has one publication date: the one most citations give it."""
+    for document, uses in _dated_citations(events).items():
+        usual, times = _usual_date(uses)
         for date, event, where in uses:
             if date != usual:
                 yield Problem(

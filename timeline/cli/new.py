@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import enum
 import os
 import sys
@@ -24,7 +23,7 @@ from timeline.codec import (
 )
 from timeline.errors import InvalidField
 from timeline.events import EVENT_TYPES, SCHEMA, Citation, Correction, Event
-from timeline.load import SeedCache, check_repository, load_repository
+from timeline.load import SeedCache, check_repository, load_repository, publication_dates
 from timeline.repository import Repository
 from timeline.write import suggest_id, write_new_event
 
@@ -147,7 +146,7 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
     directory = events_dir(options.pop("events"))
     repository = load_repository(directory)
     race = options.pop("race") or _only_race(repository.races)
-    seeds = _Seeds(SeedCache(repository.root), _publication_dates(repository))
+    seeds = _Seeds(SeedCache(repository.root), publication_dates(repository.events))
     # What was given as options is checked before anything is asked, so that no answer
     # is lost to a bad option; then each answer is checked as it is given.
     given = _given_problems(cls, fields, options, seeds)
@@ -249,19 +248,6 @@ class _Seeds:
 
     documents: SeedCache
     published: dict[str, str]
-
-
-def _publication_dates(repository: Repository) -> dict[str, str]:
-    """Each cited seed document's publication date, as most of its citations give it (the
-    rule ``timeline validate`` applies)."""
-    dates: dict[str, collections.Counter[str]] = {}
-    for event in repository.events:
-        for citation in (*event.sources, *event.dissent):
-            if citation.document is not None and citation.published is not None:
-                dates.setdefault(citation.document, collections.Counter())[
-                    citation.published.text
-                ] += 1
-    return {document: counts.most_common(1)[0][0] for document, counts in dates.items()}
 
 
 def _source_problems(name: str, source: dict[str, Any], seeds: _Seeds) -> list[str]:
