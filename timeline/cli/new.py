@@ -7,7 +7,7 @@ import os
 import sys
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import click
@@ -26,6 +26,8 @@ from timeline.events import EVENT_TYPES, SCHEMA, Citation, Correction, Event
 from timeline.load import SeedCache, check_repository, load_repository, publication_dates
 from timeline.repository import Repository
 from timeline.write import suggest_id, write_new_event
+
+T = TypeVar("T")
 
 #: Where the repository keeps the generated JSON Schema (checked by tests/test_schema.py).
 SCHEMA_FILE = Path("docs") / "event.schema.json"
@@ -300,6 +302,13 @@ def _only_race(races: tuple[str, ...]) -> str:
     return races[0]
 
 
+def _unless(problems: list[str], answer: T) -> T:
+    """``answer``, unless it has problems: then they are said, and it is asked again."""
+    if problems:
+        raise click.BadParameter("; ".join(problems))
+    return answer
+
+
 class _Asker:
     """Asks for what is missing, at a terminal, and checks each answer as it is given: a
     bad answer is said at once and asked again, so no earlier answer is lost."""
@@ -320,10 +329,7 @@ class _Asker:
 
         def check(answer: str) -> Any:
             value = answer.replace(",", " ").split() if many else answer
-            problems = _value_problems(cls, field, value)
-            if problems:
-                raise click.BadParameter("; ".join(problems))
-            return value
+            return _unless(_value_problems(cls, field, value), value)
 
         prompt = f"{field.name}{' (separated by spaces)' if many else ''}"
         return click.prompt(prompt, value_proc=check, err=True)
@@ -335,12 +341,9 @@ class _Asker:
             label = f"{field.name} {len(items) + 1}" + (" (empty to end)" if items else "")
 
             def check(answer: str) -> str:
-                if not answer.strip() and not items:
-                    raise click.BadParameter("give at least one")
-                problems = _value_problems(cls, field, [*items, answer] if answer else items)
-                if problems:
-                    raise click.BadParameter("; ".join(problems))
-                return answer
+                if not answer.strip():  # the end of the list, which needs one item
+                    return _unless([] if items else ["give at least one"], answer)
+                return _unless(_value_problems(cls, field, [*items, answer]), answer)
 
             answer = click.prompt(label, default="", show_default=False, value_proc=check, err=True)
             if not answer.strip():
@@ -351,10 +354,7 @@ class _Asker:
         self._require_terminal(name)
 
         def check(answer: str) -> str:
-            problems = _source_problems(name, {**source, name: answer}, self._seeds)
-            if problems:
-                raise click.BadParameter("; ".join(problems))
-            return answer
+            return _unless(_source_problems(name, {**source, name: answer}, self._seeds), answer)
 
         return str(click.prompt(name, value_proc=check, err=True))
 
