@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timeline import quotes
+from timeline.events import Citation
+from timeline.load import SeedCache
 from timeline.quotes import divergence, normalize_quote
 
-SEED = (Path(__file__).resolve().parent.parent / "seeds" / "003_30db4212d268332d.txt").read_text(
-    encoding="utf-8"
-)
+from helpers import REPO
+
+SEED = (REPO / "seeds" / "003_30db4212d268332d.txt").read_text(encoding="utf-8")
 
 DIFFERENCE = re.compile(
     r"first difference at word (\d+): the quote has '(.*)', the document has '(.*)'$"
@@ -208,10 +211,7 @@ def test_any_text_gives_a_printable_answer(quote: str, document: str) -> None:
 @pytest.mark.parametrize("quote", ["a", ".", "Rutte", "Hungary is ready", "a b c d"])
 def test_a_quote_too_short_to_prove_anything_is_refused(quote: str) -> None:
     """One character "occurs verbatim" in any seed: a quote needs 4 words, 20 characters."""
-    from timeline.events import Citation
-    from timeline.load import SeedCache
-
-    seeds = SeedCache(Path(__file__).resolve().parent.parent)
+    seeds = SeedCache(REPO)
     document = "seeds/003_30db4212d268332d.txt"
     problems = list(seeds.check(Citation(document=document, quote=quote)))
     assert [("quote", quotes.too_short(quote))] == problems
@@ -232,8 +232,6 @@ def test_text_in_another_unicode_normalization_is_the_same_text(
 ) -> None:
     """An article saved decomposed (NFD: "e" then a combining accent) and a quote typed
     composed (NFC), or the other way round, compare equal."""
-    import unicodedata
-
     composed = unicodedata.normalize("NFC", document)
     start = data.draw(st.integers(0, len(composed)))
     end = data.draw(st.integers(start, len(composed)))
@@ -244,11 +242,6 @@ def test_text_in_another_unicode_normalization_is_the_same_text(
 
 
 def test_a_decomposed_quote_is_found_in_a_real_seed(tmp_path: Path) -> None:
-    import unicodedata
-
-    from timeline.events import Citation
-    from timeline.load import SeedCache
-
     (tmp_path / "seeds").mkdir()
     text = "Latvia’s Krišjānis Kariņš has said he would be a candidate for the post."
     (tmp_path / "seeds" / "a.txt").write_text(unicodedata.normalize("NFC", text), "utf-8")
