@@ -272,11 +272,7 @@ def test_an_endorsement_repeats_exactly_when_it_changes_nothing(
         pool = sorted({*held.get(member, ()), *_PROBE_CONDITIONS})
         conditions = data.draw(st.lists(st.sampled_from(pool), unique=True, max_size=2))
         probe = attrs.evolve(
-            event if isinstance(event, Endorsement) else _PROBE,
-            id="probe",
-            members=(member,),
-            candidate=candidate.id,
-            conditions=tuple(conditions),
+            _PROBE, members=(member,), candidate=candidate.id, conditions=tuple(conditions)
         )
         trial = Replayer(state)
         repeated = trial.repeats(probe)
