@@ -33,8 +33,9 @@ MAGIC = b"timeline cache 2\n"
 _DIGEST = 32
 
 #: How each kind of field is written: the value as it is, a date, a list of text, a
-#: list of citations or dissents, an enumeration's value, or a whole event.
-_PLAIN, _DATE, _TEXTS, _CITATIONS, _DISSENTS, _ENUM, _EVENT = range(7)
+#: list of records (citations or dissents: the class is the kind's extra), an
+#: enumeration's value, or a whole event.
+_PLAIN, _DATE, _TEXTS, _RECORDS, _ENUM, _EVENT = range(6)
 
 
 def dumps(value: Any) -> bytes:
@@ -124,10 +125,8 @@ def _kind(hint: Any) -> tuple[int, Any]:
         item = args[0]
         if item is str:
             return _TEXTS, None
-        if item is Dissent:
-            return _DISSENTS, None
-        if item is Citation:
-            return _CITATIONS, None
+        if item in (Citation, Dissent):
+            return _RECORDS, item
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return _ENUM, hint
     if hint is Event:
@@ -143,7 +142,7 @@ def _encode(kind: int, value: Any) -> Any:
         return [value.text, earliest, value.latest.toordinal()]
     if kind == _TEXTS:
         return list(value)
-    if kind in (_CITATIONS, _DISSENTS):
+    if kind == _RECORDS:
         return [
             [_encode(k, getattr(citation, name)) for name, k, _ in _plan(type(citation))]
             for citation in value
@@ -201,13 +200,9 @@ def _texts(value: Any, _: Any) -> tuple[str, ...]:
     return tuple(sys.intern(v) if len(v) <= _INTERNED else v for v in value)
 
 
-def _citations(value: Any, _: Any) -> tuple[Citation, ...]:
-    decode = _decoder(Citation)
-    return tuple(decode(item) for item in value)
-
-
-def _dissents(value: Any, _: Any) -> tuple[Dissent, ...]:
-    decode = _decoder(Dissent)
+def _records(value: Any, cls: type) -> tuple[Any, ...]:
+    """A tuple of citations or dissents (``cls``), each from its list of field values."""
+    decode = _decoder(cls)
     return tuple(decode(item) for item in value)
 
 
@@ -224,8 +219,7 @@ _FIELD_DECODERS = {
     _PLAIN: _text,
     _DATE: _date,
     _TEXTS: _texts,
-    _CITATIONS: _citations,
-    _DISSENTS: _dissents,
+    _RECORDS: _records,
     _ENUM: _enum,
     _EVENT: _event,
 }
