@@ -92,7 +92,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 from timing import best_of
 
-from timeline import RaceState, fold, parse_date
+from timeline import RaceState, Rule, fold, parse_date
 from timeline.events import (
     Appointment,
     Candidacy,
@@ -106,8 +106,8 @@ from timeline.events import (
     Mention,
     Opening,
     Retraction,
-    Rule,
     Withdrawal,
+    as_members,
 )
 
 MENTIONED = "mentioned"
@@ -374,12 +374,14 @@ def _domain_event(event: Event, envelope: dict[str, Any]) -> Aggregate.Event:
                 originator_topic=get_topic(Race),
                 office=event.office,
                 rule=event.rule.value,
-                electorate=event.electorate,
+                electorate=event.member_ids,
                 incumbent=event.incumbent,
                 vacancy=None if event.vacancy is None else event.vacancy.text,
             )
         case ElectorateChange():
-            return Race.ElectorateChanged(**envelope, joined=event.joined, left=event.left)
+            return Race.ElectorateChanged(
+                **envelope, joined=tuple(m.id for m in event.joined), left=event.left
+            )
         case Mention():
             return Race.Mentioned(
                 **envelope, candidate=event.candidate, name=event.name, country=event.country
@@ -479,12 +481,17 @@ def synthetic(n: int) -> list[Event]:
 
     members = (*OPENING_MEMBERS, JOINER)
     events: list[Event] = [
-        Opening(**envelope("open", 0), office="o", electorate=OPENING_MEMBERS, rule=Rule.MAJORITY),
+        Opening(
+            **envelope("open", 0),
+            office="o",
+            electorate=as_members(OPENING_MEMBERS),
+            rule=Rule.MAJORITY,
+        ),
         Mention(**envelope("cy-mentioned", 0), candidate="cy", name="Cy"),
         Candidacy(**envelope("ann-runs", 0), candidate="ann", name="Ann", put_forward_by="NL"),
         Candidacy(**envelope("bob-runs", 0), candidate="bob", name="Bob"),
         Candidacy(**envelope("cy-runs", 0), candidate="cy", name="Cy", country="PT"),
-        ElectorateChange(**envelope("se-joins", 1), joined=(JOINER,)),
+        ElectorateChange(**envelope("se-joins", 1), joined=as_members((JOINER,))),
         Condition(
             **envelope("fr-asks", 1),
             member="FR",

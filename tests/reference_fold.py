@@ -10,6 +10,7 @@ slow (tens of thousands of events a second) and lives with the tests only.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 import attrs
 
@@ -22,12 +23,13 @@ from timeline.events import (
     ElectorateChange,
     Endorsement,
     Event,
+    Member,
     Mention,
     Opening,
     Retraction,
     Withdrawal,
 )
-from timeline.fold import replay_order
+from timeline.fold import not_a_member, replay_order
 from timeline.state import ACTIVE, Backing, Candidate, RaceState, StatedCondition, Status
 
 
@@ -71,20 +73,47 @@ def _opening(event: Opening, state: RaceState) -> RaceState:
         state,
         office=event.office,
         rule=event.rule,
-        electorate=frozenset(event.electorate),
+        electorate=frozenset(event.member_ids),
         incumbent=event.incumbent,
         vacancy=event.vacancy,
+        records=_sorted_records(m for m in event.electorate if _known(m)),
+        size=event.size,
     )
+
+
+def _known(member: Member) -> bool:
+    return member.name is not None or bool(member.weights) or member.groups is not None
+
+
+def _sorted_records(records: Iterable[Member]) -> tuple[Member, ...]:
+    return tuple(sorted(records, key=lambda m: m.id))
 
 
 @_apply.register
 def _electorate_change(event: ElectorateChange, state: RaceState) -> RaceState:
-    for index, member in enumerate(event.joined):
-        if member in state.electorate:
-            raise ReplayError(event.id, f"{member} is already in the electorate", ("joined", index))
+    if state.size is not None and (event.joined or event.left or event.changed):
+        field = "joined" if event.joined else "left" if event.left else "changed"
+        raise ReplayError(
+            event.id,
+            f"the electorate of {state.race} is known only by its size: give its new 'size'",
+            (field,),
+        )
+    if event.size is not None and state.size is None:
+        raise ReplayError(
+            event.id,
+            f"the electorate of {state.race} lists its members: name those who join or leave",
+            ("size",),
+        )
+    for index, joining in enumerate(event.joined):
+        if joining.id in state.electorate:
+            raise ReplayError(
+                event.id, f"{joining.id} is already in the electorate", ("joined", index)
+            )
     for index, member in enumerate(event.left):
         if member not in state.electorate:
             raise ReplayError(event.id, f"{member} is not in the electorate", ("left", index))
+    for index, changing in enumerate(event.changed):
+        _require_member(state, event, changing.id, ("changed", index))
     gone = frozenset(event.left)
     candidates = tuple(
         attrs.evolve(
@@ -94,8 +123,33 @@ def _electorate_change(event: ElectorateChange, state: RaceState) -> RaceState:
         )
         for c in state.candidates
     )
-    electorate = (state.electorate | frozenset(event.joined)) - gone
-    return attrs.evolve(state, electorate=electorate, candidates=candidates)
+    records = {r.id: r for r in state.records if r.id not in gone}
+    records.update({m.id: m for m in event.joined if _known(m)})
+    for change in event.changed:  # weights by name, the rest when given
+        old = records.get(change.id, Member(id=change.id))
+        kept = {w.name: w for w in old.weights}
+        kept.update({w.name: w for w in change.weights})
+        records[change.id] = Member(
+            id=change.id,
+            name=change.name if change.name is not None else old.name,
+            weights=tuple(sorted(kept.values(), key=lambda w: _weight_order(old, change, w.name))),
+            groups=change.groups if change.groups is not None else old.groups,
+        )
+    electorate = (state.electorate | frozenset(m.id for m in event.joined)) - gone
+    return attrs.evolve(
+        state,
+        electorate=electorate,
+        candidates=candidates,
+        records=_sorted_records(records.values()),
+        size=event.size if event.size is not None else state.size,
+    )
+
+
+def _weight_order(old: Member, change: Member, name: str) -> tuple[int, int]:
+    """Weights kept from before come first, in their order; then the new ones."""
+    changed = [w.name for w in change.weights]
+    kept = [w.name for w in old.weights if w.name not in changed]
+    return (0, kept.index(name)) if name in kept else (1, changed.index(name))
 
 
 @_apply.register
@@ -187,9 +241,7 @@ def _require_member(
     state: RaceState, event: Event, member: str, field: tuple[str | int, ...]
 ) -> None:
     if member not in state.electorate:
-        raise ReplayError(
-            event.id, f"{member} is not in the electorate of {state.race} at this date", field
-        )
+        raise ReplayError(event.id, not_a_member(member, state.race, state.electorate), field)
 
 
 def _require_candidate(state: RaceState, event: Event, candidate_id: str) -> Candidate:

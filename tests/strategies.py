@@ -28,18 +28,21 @@ from timeline import (
     ElectorateChange,
     Endorsement,
     Event,
+    Member,
     Mention,
     Opening,
     RaceState,
     ReplayError,
     Retraction,
     Rule,
+    Weight,
     Withdrawal,
     apply,
     parse_date,
     replay_order,
 )
 from timeline.events import SUPERSEDING
+from timeline.rules import Base, Criterion, Elimination
 
 RACE = "test-race"
 MEMBERS = ("AL", "BE", "DE", "FR", "HU", "NL", "NO", "RO", "SE", "SK")
@@ -55,6 +58,72 @@ texts = st.text(
 ).filter(lambda s: s.strip() != "")
 members = st.sampled_from(MEMBERS)
 member_groups = st.lists(members, min_size=1, max_size=3, unique=True).map(tuple)
+WEIGHTS = ("points", "population")
+NAMED_RULES = (Rule.CONSENSUS, Rule.MAJORITY, Rule.NONE)
+thresholds = st.sampled_from(["all"]) | st.builds(
+    "{} {}".format,
+    st.sampled_from(["more than", "at least"]),
+    st.one_of(
+        st.integers(0, 12).map(str),
+        st.integers(0, 100).map("{}%".format),
+        st.tuples(st.integers(0, 5), st.integers(1, 5))
+        .filter(lambda pq: pq[0] <= pq[1])
+        .map("{0[0]}/{0[1]}".format),
+    ),
+)
+counted = st.sampled_from(["members", *WEIGHTS])
+criteria = st.builds(Criterion, threshold=thresholds, count=counted, of=st.sampled_from(Base))
+
+
+@st.composite
+def rule_values(draw: st.DrawFn) -> Rule:
+    """Any rule a race can be given as a mapping: thresholds, weights, further tests, a
+    veto, eliminations; or a tracker that only ranks."""
+    if draw(st.integers(0, 5)) == 0:
+        return Rule(count=draw(counted))
+    eliminate = draw(
+        st.none()
+        | st.builds(
+            Elimination, below=st.integers(0, 6), lowest_until=st.none() | st.integers(1, 3)
+        )
+    )
+    return Rule(
+        threshold=draw(thresholds),
+        count=draw(counted),
+        of=draw(st.sampled_from(Base)),
+        also=tuple(draw(st.lists(criteria, max_size=2))),
+        veto=draw(st.none() | st.sampled_from(GROUPS)),
+        eliminate=eliminate,
+    )
+
+
+GROUPS = ("permanent", "observers")
+
+
+_WEIGHT_SETS = st.sampled_from(
+    [(), (("points", 3),), (("population", 40),), (("points", 0), ("population", 7))]
+)
+_GROUP_SETS = st.sampled_from([None, (), ("permanent",), ("observers", "permanent")])
+
+
+@st.composite
+def member_records(draw: st.DrawFn, member: str | None = None) -> Member:
+    """A member, bare or with a name, weights and groups (drawn from a few shapes: a race
+    draws many of them, and text drawn freely is tested by the round trips)."""
+    member_id = member if member is not None else draw(members)
+    if draw(st.booleans()):
+        return Member(id=member_id)
+    return Member(
+        id=member_id,
+        name=draw(st.sampled_from([None, "Ann", "Bo Chan"])),
+        weights=tuple(Weight(name=k, value=v) for k, v in draw(_WEIGHT_SETS)),
+        groups=draw(_GROUP_SETS),
+    )
+
+
+@st.composite
+def _records_of(draw: st.DrawFn, ids: st.SearchStrategy[list[str]]) -> tuple[Member, ...]:
+    return tuple(draw(member_records(member)) for member in draw(ids))
 
 
 _parse = functools.lru_cache(maxsize=None)(parse_date)  # pure, and EDTF parsing is slow
@@ -112,13 +181,13 @@ def _envelope() -> dict[str, Any]:
 _OWN_FIELDS: dict[type[Event], dict[str, Any]] = {
     Opening: {
         "office": texts,
-        "electorate": member_groups,
-        "rule": st.sampled_from(Rule),
+        "electorate": _records_of(st.lists(members, min_size=1, max_size=3, unique=True)),
+        "rule": st.sampled_from(NAMED_RULES) | rule_values(),
         "incumbent": st.none() | texts,
         "vacancy": st.none() | dates(),
     },
     ElectorateChange: {
-        "joined": st.lists(members, min_size=1, max_size=2, unique=True).map(tuple),
+        "joined": _records_of(st.lists(members, min_size=1, max_size=2, unique=True)),
         "left": st.just(()),
     },
     Mention: {
@@ -199,6 +268,13 @@ def _race_event(cls: type[Event], last_day: int = DAYS, **fields: Any) -> st.Sea
 
 
 _pair = st.lists(members, min_size=1, max_size=2, unique=True).map(tuple)
+_joining = _records_of(st.lists(members, min_size=1, max_size=2, unique=True))
+_changing = _records_of(st.lists(members, min_size=1, max_size=2, unique=True)).map(
+    lambda records: tuple(
+        r if r.name or r.weights or r.groups is not None else attrs.evolve(r, name="N")
+        for r in records
+    )
+)
 # Built once: constructing strategies inside a draw loop is slow.
 _RACE_EVENTS = st.one_of(
     # entries mostly early in the race, so that later events find their candidates
@@ -209,8 +285,9 @@ _RACE_EVENTS = st.one_of(
     _race_event(Endorsement),
     _race_event(Endorsement),
     _race_event(Endorsement),
-    _race_event(ElectorateChange, joined=_pair),
+    _race_event(ElectorateChange, joined=_joining),
     _race_event(ElectorateChange, left=_pair),
+    _race_event(ElectorateChange, changed=_changing),
     _race_event(Withdrawal),
     _race_event(Appointment),
 )
@@ -226,8 +303,8 @@ def raw_race(draw: st.DrawFn, rule: Rule | None = None) -> list[Event]:
         summary="The race opens",
         sources=_SOURCE,
         office="Chair",
-        electorate=tuple(draw(st.lists(members, min_size=6, max_size=10, unique=True))),
-        rule=rule if rule is not None else draw(st.sampled_from(Rule)),
+        electorate=draw(_records_of(st.lists(members, min_size=6, max_size=10, unique=True))),
+        rule=rule if rule is not None else draw(st.sampled_from(NAMED_RULES) | rule_values()),
     )
     entrants: list[Event] = draw(
         st.lists(_race_event(Candidacy, last_day=10), min_size=1, max_size=3)
@@ -241,7 +318,7 @@ def raw_race(draw: st.DrawFn, rule: Rule | None = None) -> list[Event]:
             draw(
                 _race_event(
                     Endorsement,
-                    members=st.just(opening.electorate),
+                    members=st.just(opening.member_ids),
                     candidate=st.sampled_from(names),
                     conditions=st.just(()),
                 )

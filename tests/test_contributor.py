@@ -265,7 +265,7 @@ def test_the_norway_problem(tmp_path: Path) -> None:
     opening = next(
         e for e in load_repository(REPO / "events").events if e.id == "2023-07-04-race-opens"
     )
-    assert "NO" in getattr(opening, "electorate", ())
+    assert "NO" in getattr(opening, "member_ids", ())
     bad = tmp_path / "bad.yaml"
     bad.write_text("members: [NO, no]\nsummary: yes\n", encoding="utf-8")
     lint = _yamllint(bad)

@@ -103,9 +103,9 @@ def _naive(events: list[Event], at: datetime.date) -> tuple[set[str], dict[str, 
     status: dict[str, str] = {}
     for event in sorted((e for e in events if e.date.latest <= at), key=replay_key):
         if isinstance(event, Opening):
-            electorate = set(event.electorate)
+            electorate = set(event.member_ids)
         elif isinstance(event, ElectorateChange):
-            electorate = (electorate | set(event.joined)) - set(event.left)
+            electorate = (electorate | {m.id for m in event.joined}) - set(event.left)
             for member in event.left:
                 backs.pop(member, None)
         elif isinstance(event, Mention):

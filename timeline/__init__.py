@@ -38,10 +38,11 @@ from timeline.events import (
     ElectorateChange,
     Endorsement,
     Event,
+    Member,
     Mention,
     Opening,
     Retraction,
-    Rule,
+    Weight,
     Withdrawal,
 )
 from timeline.fold import (
@@ -56,7 +57,8 @@ from timeline.fold import (
     supersede,
     told_at,
 )
-from timeline.state import RULES, Backing, Candidate, RaceState, StatedCondition, Status
+from timeline.rules import Rule
+from timeline.state import Backing, Candidate, RaceState, StatedCondition, Status
 
 # The shell's names (reading YAML, cattrs, files) are imported on first use (PEP 562):
 # a warm `timeline state` needs none of them, and they cost more than the command.
@@ -92,7 +94,6 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "EVENT_TYPES",
-    "RULES",
     "Appointment",
     "Backing",
     "Candidacy",
@@ -110,6 +111,7 @@ __all__ = [
     "EventDataError",
     "InvalidField",
     "LoadError",
+    "Member",
     "Mention",
     "Opening",
     "Problem",
@@ -124,6 +126,7 @@ __all__ = [
     "Status",
     "TimelineError",
     "UnknownRaceError",
+    "Weight",
     "Withdrawal",
     "apply",
     "find_repository",

@@ -27,15 +27,15 @@ from typing import Any
 import attrs
 
 from timeline.dates import Date
-from timeline.events import EVENT_TYPES, Citation, Dissent, Event
+from timeline.events import EVENT_TYPES, Event
 
 MAGIC = b"timeline cache 2\n"
 _DIGEST = 32
 
-#: How each kind of field is written: the value as it is, a date, a list of text, a
-#: list of records (citations or dissents: the class is the kind's extra), an
-#: enumeration's value, or a whole event.
-_PLAIN, _DATE, _TEXTS, _RECORDS, _ENUM, _EVENT = range(6)
+#: How each kind of field is written: text as it is, a date, a list of text, a list of
+#: records (citations, dissents, members, weights...: the class is the kind's extra), an
+#: enumeration's value, a whole event, or a whole number.
+_PLAIN, _DATE, _TEXTS, _RECORDS, _ENUM, _EVENT, _INT, _RECORD = range(8)
 
 
 def dumps(value: Any) -> bytes:
@@ -121,21 +121,25 @@ def _kind(hint: Any) -> tuple[int, Any]:
         return _PLAIN, None
     if hint is Date:
         return _DATE, None
+    if hint is int:
+        return _INT, None
     if typing.get_origin(hint) is tuple:
         item = args[0]
         if item is str:
             return _TEXTS, None
-        if item in (Citation, Dissent):
+        if attrs.has(item):
             return _RECORDS, item
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return _ENUM, hint
     if hint is Event:
         return _EVENT, None
+    if attrs.has(hint):
+        return _RECORD, hint
     raise TypeError(f"the cache cannot hold a field of type {hint!r}")  # a new type: add it
 
 
 def _encode(kind: int, value: Any) -> Any:
-    if value is None or kind == _PLAIN:
+    if value is None or kind in (_PLAIN, _INT):
         return value
     if kind == _DATE:
         earliest = value.earliest.toordinal() if value.earliest is not None else None
@@ -144,11 +148,13 @@ def _encode(kind: int, value: Any) -> Any:
         return list(value)
     if kind == _RECORDS:
         return [
-            [_encode(k, getattr(citation, name)) for name, k, _ in _plan(type(citation))]
-            for citation in value
+            [_encode(k, getattr(record, name)) for name, k, _ in _plan(type(record))]
+            for record in value
         ]
     if kind == _ENUM:
         return value.value
+    if kind == _RECORD:
+        return [_encode(k, getattr(value, name)) for name, k, _ in _plan(type(value))]
     return encode_event(value)
 
 
@@ -201,7 +207,7 @@ def _texts(value: Any, _: Any) -> tuple[str, ...]:
 
 
 def _records(value: Any, cls: type) -> tuple[Any, ...]:
-    """A tuple of citations or dissents (``cls``), each from its list of field values."""
+    """A tuple of records of class ``cls``, each from its list of field values."""
     decode = _decoder(cls)
     return tuple(decode(item) for item in value)
 
@@ -215,7 +221,17 @@ def _event(value: Any, _: Any) -> Event:
     return decode_event(value)
 
 
+def _record(value: Any, cls: type) -> Any:
+    return _decoder(cls)(value)
+
+
+def _int(value: Any, _: Any) -> int:
+    return expect_integer(value)
+
+
 _FIELD_DECODERS = {
+    _INT: _int,
+    _RECORD: _record,
     _PLAIN: _text,
     _DATE: _date,
     _TEXTS: _texts,

@@ -18,10 +18,10 @@ from timeline.events import (
     ElectorateChange,
     Event,
     Opening,
-    Rule,
     Withdrawal,
 )
 from timeline.fold import choose_race, replay_order, told_at
+from timeline.rules import Rule
 
 #: Event types worth a label on the chart.
 KEY_EVENTS = (Opening, Candidacy, Withdrawal, Appointment, ElectorateChange)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import re
 import sys
 import typing
 from collections.abc import Callable, Iterator
@@ -27,7 +28,9 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from timeline.dates import Date, parse_date
 from timeline.errors import InvalidField, TimelineError
-from timeline.events import EVENT_TYPES, Correction, Event
+from timeline.events import EVENT_TYPES, Correction, Event, Member, Weight
+from timeline.members import check_member
+from timeline.rules import Rule, named
 
 FieldPath = tuple[str | int, ...]
 
@@ -61,6 +64,38 @@ def _structure_text(value: Any, _: type) -> str:
         else type(value).__name__
     )
     raise ValueError(f"expected text, found {kind}")
+
+
+#: A whole number as an event file writes it: digits only (YAML's plain scalars reach the
+#: codec as text; see ``yamlio``), and not so long that it stops meaning a count.
+_COUNT = re.compile(r"[0-9]{1,15}")
+
+
+def _structure_count(value: Any, _: type) -> int:
+    """A whole number: ``12`` (``"12"`` once read from YAML); not ``12.5``, ``-1``, ``true``."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and _COUNT.fullmatch(value):
+        return int(value)
+    raise ValueError(f"expected a whole number (0, 1, 2 ...), found {value!r}")
+
+
+def _structure_weights(value: Any, _: Any) -> tuple[Weight, ...]:
+    """``{points: 8, population: 1200}``: a mapping of names to whole numbers."""
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping of weight names to whole numbers (points: 8)")
+    weights, errors = [], []
+    for name, amount in value.items():
+        try:
+            weights.append(
+                Weight(name=_structure_text(name, str), value=_structure_count(amount, int))
+            )
+        except Exception as exc:
+            exc.add_note(cattrs.AttributeValidationNote(f"@ {name}", str(name), int))
+            errors.append(exc)
+    if errors:
+        raise ClassValidationError("While structuring weights", errors, tuple)
+    return tuple(weights)
 
 
 def _structure_date(value: Any, _: type) -> Date:
@@ -137,13 +172,69 @@ def _mapping_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any]
     return factory
 
 
+def _member_hook(conv: cattrs.Converter) -> Callable[[Any, Any], Member]:
+    """A member is its bare identifier (``- GB``) or a mapping with its other fields."""
+    as_mapping = _mapping_hook(conv)(Member)
+
+    def structure(value: Any, _: Any) -> Member:
+        if isinstance(value, str):
+            return Member(id=check_member(_structure_text(value, str)))
+        if not isinstance(value, dict):
+            raise ValueError(
+                "expected a member: its identifier (GB, M001165, a slug) or a mapping with its 'id'"
+            )
+        return as_mapping(value, Member)  # type: ignore[no-any-return]
+
+    return structure
+
+
+def _rule_hook(conv: cattrs.Converter) -> Callable[[Any, Any], Rule]:
+    """A rule is a name (``consensus``, ``majority``, ``none``) or a mapping of its parts."""
+    as_mapping = _mapping_hook(conv)(Rule)
+
+    def structure(value: Any, _: Any) -> Rule:
+        if isinstance(value, str):
+            if value not in Rule.NAMES:
+                names = ", ".join(Rule.NAMES)
+                raise ValueError(
+                    f"{value!r} is not one of: {names}{_suggest(value, Rule.NAMES)}; or write"
+                    " the rule as a mapping (threshold, count, of, also, veto, eliminate)"
+                )
+            return attrs.evolve(named(value), name=value)
+        if isinstance(value, dict) and "name" in value:
+            raise ForbiddenExtraKeysError("", Rule, {"name"})
+        return as_mapping(value, Rule)  # type: ignore[no-any-return]
+
+    return structure
+
+
+def _unstructure_member(member: Member) -> Any:
+    if member.name is None and not member.weights and member.groups is None:
+        return member.id
+    data: dict[str, Any] = {"id": member.id}
+    if member.name is not None:
+        data["name"] = member.name
+    if member.weights:
+        data["weights"] = {weight.name: weight.value for weight in member.weights}
+    if member.groups is not None:
+        data["groups"] = list(member.groups)
+    return data
+
+
 def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     conv.register_structure_hook(str, _structure_text)
+    conv.register_structure_hook(int, _structure_count)
     conv.register_structure_hook(Date, _structure_date)
     conv.register_structure_hook_factory(_is_enum, _enum_hook)
     conv.register_structure_hook_factory(_is_tuple, _tuple_hook(conv))
     conv.register_structure_hook_factory(attrs.has, _mapping_hook(conv))
+    conv.register_structure_hook_func(lambda cls: cls == tuple[Weight, ...], _structure_weights)
+    conv.register_structure_hook(Member, _member_hook(conv))
+    conv.register_unstructure_hook(Member, _unstructure_member)
+    conv.register_structure_hook(Rule, _rule_hook(conv))
+    plain_rule = make_dict_unstructure_fn(Rule, conv, _cattrs_omit_if_default=True)
+    conv.register_unstructure_hook(Rule, lambda rule: rule.name or plain_rule(rule))
     # exactly Event (a correction's replacement), not its subclasses: dispatch on `type:`
     conv.register_structure_hook_func(lambda cls: cls is Event, lambda v, _: structure_event(v))
     conv.register_unstructure_hook(Date, lambda date: date.text)

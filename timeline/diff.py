@@ -12,9 +12,10 @@ from typing import Any
 
 import attrs
 
+from timeline.events import Member
 from timeline.state import Backing, Candidate, RaceState
 
-_STATE_FIELDS = ("office", "rule", "appointed", "takes_office", "incumbent", "vacancy")
+_STATE_FIELDS = ("office", "rule", "appointed", "takes_office", "incumbent", "vacancy", "size")
 _CANDIDATE_FIELDS = ("name", "status", "country", "put_forward_by", "entered")
 
 
@@ -47,6 +48,8 @@ class StateDiff:
     fields: tuple[tuple[str, Any, Any], ...] = ()
     joined: tuple[str, ...] = ()
     left: tuple[str, ...] = ()
+    # what is known of a member, where it changed: (id, before, after), None for nothing
+    members: tuple[tuple[str, Member | None, Member | None], ...] = ()
     entered: tuple[Candidate, ...] = ()
     gone: tuple[Candidate, ...] = ()  # only when the later state is an earlier day's
     changed: tuple[CandidateChange, ...] = ()
@@ -65,6 +68,7 @@ def diff(before: RaceState, after: RaceState) -> StateDiff:
         fields=_field_changes(before, after, _STATE_FIELDS),
         joined=tuple(sorted(after.electorate - before.electorate)),
         left=tuple(sorted(before.electorate - after.electorate)),
+        members=_record_changes(before, after),
         entered=tuple(c for c in after.candidates if c.id not in old),
         gone=tuple(c for c in before.candidates if c.id not in new),
         changed=tuple(
@@ -86,13 +90,34 @@ def apply_diff(state: RaceState, change: StateDiff) -> RaceState:
         candidates[candidate.id] = candidate
     for item in change.changed:
         candidates[item.id] = _apply_candidate(candidates[item.id], item)
+    records = {record.id: record for record in state.records}
+    for member, _, record in change.members:
+        if record is None:
+            del records[member]
+        else:
+            records[member] = record
     return attrs.evolve(
         state,
         **{name: value for name, _, value in change.fields},
         electorate=(state.electorate | set(change.joined)) - set(change.left),
+        records=tuple(records[member] for member in sorted(records)),
         candidates=tuple(candidates[i] for i in change.order),
         applied=change.applied[1],
         last_event=change.last_event[1],
+    )
+
+
+def _record_changes(
+    before: RaceState, after: RaceState
+) -> tuple[tuple[str, Member | None, Member | None], ...]:
+    if before.records == after.records:
+        return ()
+    old = {record.id: record for record in before.records}
+    new = {record.id: record for record in after.records}
+    return tuple(
+        (member, old.get(member), new.get(member))
+        for member in sorted(old.keys() | new.keys())
+        if old.get(member) != new.get(member)
     )
 
 

@@ -14,14 +14,15 @@ from __future__ import annotations
 import datetime
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 import attrs
 
 from timeline.dates import Date
 from timeline.errors import InvalidField
-from timeline.members import check_member
+from timeline.members import check_member, is_country
+from timeline.rules import Rule
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -80,6 +81,18 @@ def _member(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
             raise InvalidField((attribute.name,), str(exc)) from None
 
 
+def _country(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    if value is not None:
+        try:
+            check_member(value)
+        except ValueError as exc:
+            raise InvalidField((attribute.name,), str(exc)) from None
+        if not is_country(value):
+            raise InvalidField(
+                (attribute.name,), f"{value!r} is not an ISO 3166-1 alpha-2 country code"
+            )
+
+
 def _members(_: Any, attribute: attrs.Attribute[Any], value: Sequence[str]) -> None:
     seen: set[str] = set()
     for index, code in enumerate(value):
@@ -108,6 +121,7 @@ def _texts(_: Any, attribute: attrs.Attribute[Any], value: Sequence[str]) -> Non
 SCHEMA = "json_schema"
 _TEXT = {"$ref": "#/$defs/text"}
 _MEMBER = {"$ref": "#/$defs/member"}
+_COUNTRY = {"$ref": "#/$defs/country"}
 
 
 def _slug_field() -> Any:
@@ -126,6 +140,10 @@ def _member_field(**kwargs: Any) -> Any:
     return attrs.field(validator=_member, metadata={SCHEMA: _MEMBER}, **kwargs)
 
 
+def _country_field(**kwargs: Any) -> Any:
+    return attrs.field(validator=_country, metadata={SCHEMA: _COUNTRY}, **kwargs)
+
+
 def _members_field(*, required: bool, **kwargs: Any) -> Any:
     validators = [_nonempty, _members] if required else [_members]
     schema = {"items": _MEMBER, "uniqueItems": True, "minItems": 1 if required else 0}
@@ -138,11 +156,94 @@ def _texts_field(*, required: bool, **kwargs: Any) -> Any:
     return attrs.field(validator=validators, metadata={SCHEMA: schema}, **kwargs)
 
 
-class Rule(enum.Enum):
-    """How an electorate decides. The arithmetic lives in ``state.RULES``."""
+def _count(_: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and value < 0:
+        raise InvalidField((attribute.name,), f"{value} is negative; a count is 0 or more")
 
-    CONSENSUS = "consensus"
-    MAJORITY = "majority"
+
+def _count_field(**kwargs: Any) -> Any:
+    return attrs.field(validator=_count, metadata={SCHEMA: {"$ref": "#/$defs/count"}}, **kwargs)
+
+
+def _slugs(_: Any, attribute: attrs.Attribute[Any], value: Sequence[str] | None) -> None:
+    seen: set[str] = set()
+    for index, text in enumerate(value or ()):
+        if not _SLUG.fullmatch(text):
+            raise InvalidField(
+                (attribute.name, index),
+                f"{text!r} is not a slug: use lower-case letters, digits and single hyphens",
+            )
+        if text in seen:
+            raise InvalidField((attribute.name, index), f"{text!r} is listed twice")
+        seen.add(text)
+
+
+@attrs.frozen(kw_only=True)
+class Weight:
+    """One named weight of a member (endorsement points, population, votes held): a whole
+    number. Written as ``name: value`` in a member's ``weights`` mapping."""
+
+    name: str = _slug_field()
+    value: int = _count_field()
+
+
+def _weights(_: Any, attribute: attrs.Attribute[Any], value: Sequence[Weight]) -> None:
+    names = [weight.name for weight in value]
+    for index, name in enumerate(names):
+        if name == "members":
+            raise InvalidField(
+                (attribute.name, name), "'members' counts members; name a weight otherwise"
+            )
+        if name in names[:index]:
+            raise InvalidField((attribute.name, name), f"weight {name!r} is given twice")
+
+
+@attrs.frozen(kw_only=True)
+class Member:
+    """A member of an electorate: its identifier, and what else is known of it.
+
+    Written as the bare identifier (``- GB``) when there is nothing else, or as a
+    mapping (``- {id: M001165, name: McCarthy, groups: [republican]}``). ``weights``
+    are named whole numbers (``{points: 8}``); ``groups`` are slugs
+    (``[permanent]``). In an ``electorate_change``'s ``changed`` list, a field left
+    out stays as it was, and the weights given replace those of the same name.
+    """
+
+    id: str = _member_field()
+    name: str | None = _text_field(default=None)
+    weights: tuple[Weight, ...] = attrs.field(
+        default=(),
+        validator=_weights,
+        metadata={SCHEMA: {"description": "Named whole numbers, e.g. points: 8."}},
+    )
+    groups: tuple[str, ...] | None = attrs.field(
+        default=None,
+        validator=_slugs,
+        metadata={SCHEMA: {"items": {"$ref": "#/$defs/slug"}, "uniqueItems": True}},
+    )
+
+    def weight(self, name: str) -> int:
+        """The weight called ``name`` (0 when the member has none of that name)."""
+        return next((w.value for w in self.weights if w.name == name), 0)
+
+
+def _member_records(_: Any, attribute: attrs.Attribute[Any], value: Sequence[Member]) -> None:
+    seen: set[str] = set()
+    for index, member in enumerate(value):
+        if member.id in seen:
+            raise InvalidField((attribute.name, index), f"member {member.id!r} is listed twice")
+        seen.add(member.id)
+
+
+def as_members(value: Iterable[Member | str]) -> tuple[Member, ...]:
+    """Members, each given as a :class:`Member` or as its bare identifier."""
+    return tuple(Member(id=m) if isinstance(m, str) else m for m in value)
+
+
+def _member_records_field(**kwargs: Any) -> Any:
+    return attrs.field(
+        converter=as_members, validator=_member_records, metadata={SCHEMA: {}}, **kwargs
+    )
 
 
 class ConditionKind(enum.Enum):
@@ -252,32 +353,63 @@ class Event:
 
 @attrs.frozen(kw_only=True)
 class Opening(Event):
-    """The race opens: the office, who decides (the electorate) and how (the rule)."""
+    """The race opens: the office, who decides (the electorate) and how (the rule).
+
+    The electorate is a list of members, or, when its members are not known one by
+    one (a party's postal voters), only its ``size``.
+    """
 
     TYPE: ClassVar[str] = "opening"
 
     office: str = _text_field()
-    electorate: tuple[str, ...] = _members_field(required=True)
+    electorate: tuple[Member, ...] = _member_records_field(default=())
+    size: int | None = _count_field(default=None)
     rule: Rule
     incumbent: str | None = _text_field(default=None)
     vacancy: Date | None = None
 
+    def __attrs_post_init__(self) -> None:
+        if bool(self.electorate) == (self.size is not None):
+            raise InvalidField(
+                ("electorate",),
+                "list the electorate's members, or give only its 'size' when they are not"
+                " known one by one",
+            )
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        """The identifiers of the members listed."""
+        return tuple(member.id for member in self.electorate)
+
 
 @attrs.frozen(kw_only=True)
 class ElectorateChange(Event):
-    """Members join or leave the electorate (Sweden joined NATO on 2024-03-07)."""
+    """Members join or leave the electorate (Sweden joined NATO on 2024-03-07), what is
+    known of a member changes (a new weight, another group), or the size of an electorate
+    known only by its size changes."""
 
     TYPE: ClassVar[str] = "electorate_change"
 
-    joined: tuple[str, ...] = _members_field(required=False, default=())
+    joined: tuple[Member, ...] = _member_records_field(default=())
     left: tuple[str, ...] = _members_field(required=False, default=())
+    changed: tuple[Member, ...] = _member_records_field(default=())
+    size: int | None = _count_field(default=None)
 
     def __attrs_post_init__(self) -> None:
-        if not self.joined and not self.left:
-            raise InvalidField(("joined",), "name at least one member that 'joined' or 'left'")
-        both = sorted(set(self.joined) & set(self.left))
+        if not self.joined and not self.left and not self.changed and self.size is None:
+            raise InvalidField(
+                ("joined",),
+                "name at least one member that 'joined', 'left' or 'changed', or a new 'size'",
+            )
+        joined = {member.id for member in self.joined}
+        both = sorted(joined & set(self.left))
         if both:
             raise InvalidField(("left",), f"{', '.join(both)} cannot both join and leave")
+        moved = sorted((joined | set(self.left)) & {member.id for member in self.changed})
+        if moved:
+            raise InvalidField(
+                ("changed",), f"{', '.join(moved)} joins or leaves: write it there, once"
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -288,7 +420,7 @@ class Mention(Event):
 
     candidate: str = _slug_field()
     name: str = _text_field()
-    country: str | None = _member_field(default=None)
+    country: str | None = _country_field(default=None)
 
 
 @attrs.frozen(kw_only=True)
@@ -299,7 +431,7 @@ class Candidacy(Event):
 
     candidate: str = _slug_field()
     name: str = _text_field()
-    country: str | None = _member_field(default=None)
+    country: str | None = _country_field(default=None)
     put_forward_by: str | None = _member_field(default=None)
 
 

@@ -38,8 +38,9 @@ property tests check both give equal states and equal errors.
 from __future__ import annotations
 
 import datetime
+import difflib
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from timeline.errors import ReplayError, UnknownRaceError
@@ -52,15 +53,15 @@ from timeline.events import (
     ElectorateChange,
     Endorsement,
     Event,
+    Member,
     Mention,
     Opening,
     Retraction,
-    Rule,
     Withdrawal,
 )
+from timeline.rules import Rule
 from timeline.state import (
     ACTIVE,
-    RULES,
     Backing,
     Candidate,
     RaceState,
@@ -277,9 +278,11 @@ class Replayer:
         "_candidates",
         "_electorate",
         "_frozen_electorate",
+        "_frozen_records",
         "_made",
         "_order",
         "_race",
+        "_records",
         "_support",
         "applied",
         "appointed",
@@ -287,6 +290,7 @@ class Replayer:
         "last_event",
         "office",
         "rule",
+        "size",
         "takes_office",
         "vacancy",
     )
@@ -297,6 +301,9 @@ class Replayer:
         self.rule: Rule | None = state.rule
         self._electorate = set(state.electorate)
         self._frozen_electorate: frozenset[str] | None = state.electorate
+        self._records = {record.id: record for record in state.records}
+        self._frozen_records: tuple[Member, ...] | None = state.records
+        self.size = state.size
         self._candidates = {c.id: _Candidate.thaw(c) for c in state.candidates}
         self._support: dict[str, _Held] = {}
         # member -> the last Backing value made for it, and from which entry of
@@ -319,6 +326,9 @@ class Replayer:
         """The immutable state this copy has reached."""
         if self._frozen_electorate is None:
             self._frozen_electorate = frozenset(self._electorate)
+        if self._frozen_records is None:
+            records = self._records
+            self._frozen_records = tuple(records[member] for member in sorted(records))
         support, made = self._support, self._made
         if self._order is None:
             self._order = sorted(support)
@@ -341,6 +351,8 @@ class Replayer:
             vacancy=self.vacancy,
             applied=self.applied,
             last_event=self.last_event,
+            records=self._frozen_records,
+            size=self.size,
         )
 
     def apply(self, event: Event) -> None:
@@ -409,17 +421,8 @@ class Replayer:
         return self
 
     def meets_rule(self, candidate_id: str) -> bool:
-        """``state().meets_rule(candidate_id)``, without freezing the state."""
-        candidate = self._candidates.get(candidate_id)
-        if candidate is None or candidate.status not in ACTIVE or self.rule is None:
-            return False
-        electorate = self._electorate
-        backing = sum(
-            1
-            for member, held in self._support.items()
-            if held[0] == candidate_id and member in electorate
-        )
-        return RULES[self.rule](backing, len(electorate))
+        """``state().meets_rule(candidate_id)``: one rule, applied in one place."""
+        return self.state().meets_rule(candidate_id)
 
     def repeats(self, event: Endorsement) -> tuple[str, ...]:
         """When ``event`` would change nothing (every member it lists already backs its
@@ -443,9 +446,7 @@ class Replayer:
 
     def _require_member(self, event: Event, member: str, field: tuple[str | int, ...]) -> None:
         if member not in self._electorate:
-            raise ReplayError(
-                event.id, f"{member} is not in the electorate of {self._race} at this date", field
-            )
+            raise ReplayError(event.id, not_a_member(member, self._race, self._electorate), field)
 
     def _require_candidate(self, event: Event, candidate_id: str) -> _Candidate:
         candidate = self._candidates.get(candidate_id)
@@ -485,6 +486,16 @@ class Replayer:
         self._candidates[candidate.id] = candidate
 
 
+def not_a_member(member: str, race: str, electorate: Collection[str]) -> str:
+    """Why ``member`` cannot act in ``race``: it is not in the electorate (and what was
+    perhaps meant). Only a failing event pays for the suggestion."""
+    message = f"{member} is not in the electorate of {race} at this date"
+    if not electorate:
+        return f"{message} (its members are not known one by one, only its size)"
+    close = difflib.get_close_matches(member, sorted(electorate), n=1, cutoff=0.75)
+    return f"{message}; did you mean {close[0]!r}?" if close else message
+
+
 def _merged(kept: tuple[str, ...], added: tuple[str, ...]) -> tuple[str, ...]:
     """``kept`` and then those of ``added`` not listed yet, in order.
 
@@ -512,28 +523,80 @@ def _opening(r: Replayer, event: Opening) -> None:
     r.office = event.office
     r.rule = event.rule
     r._electorate.clear()
-    r._electorate.update(event.electorate)
+    r._electorate.update(member.id for member in event.electorate)
     r._frozen_electorate = None
+    r._records = {m.id: m for m in event.electorate if _known_beyond_id(m)}
+    r._frozen_records = None
+    r.size = event.size
     r.incumbent = event.incumbent
     r.vacancy = event.vacancy
 
 
+def _known_beyond_id(member: Member) -> bool:
+    return member.name is not None or bool(member.weights) or member.groups is not None
+
+
 def _electorate_change(r: Replayer, event: ElectorateChange) -> None:
-    for index, member in enumerate(event.joined):
-        if member in r._electorate:
-            raise ReplayError(event.id, f"{member} is already in the electorate", ("joined", index))
+    electorate = r._electorate
+    if r.size is not None and (event.joined or event.left or event.changed):
+        raise ReplayError(
+            event.id,
+            f"the electorate of {r._race} is known only by its size: give its new 'size'",
+            ("joined" if event.joined else "left" if event.left else "changed",),
+        )
+    if event.size is not None and r.size is None:
+        raise ReplayError(
+            event.id,
+            f"the electorate of {r._race} lists its members: name those who join or leave",
+            ("size",),
+        )
+    for index, joining in enumerate(event.joined):
+        if joining.id in electorate:
+            raise ReplayError(
+                event.id, f"{joining.id} is already in the electorate", ("joined", index)
+            )
     for index, member in enumerate(event.left):
-        if member not in r._electorate:
+        if member not in electorate:
             raise ReplayError(event.id, f"{member} is not in the electorate", ("left", index))
+    for index, changing in enumerate(event.changed):
+        if changing.id not in electorate:
+            raise ReplayError(
+                event.id, not_a_member(changing.id, r._race, electorate), ("changed", index)
+            )
     for member in event.left:
         if r._support.pop(member, None) is not None:
             r._order = None
         for candidate in r._candidates.values():
             if member in candidate.stated_by:
                 candidate.drop_stated(member)
-    r._electorate.update(event.joined)
-    r._electorate.difference_update(event.left)
+        if r._records.pop(member, None) is not None:
+            r._frozen_records = None
+    for joining in event.joined:
+        electorate.add(joining.id)
+        if _known_beyond_id(joining):
+            r._records[joining.id] = joining
+            r._frozen_records = None
+    for changing in event.changed:
+        r._records[changing.id] = updated(r._records.get(changing.id), changing)
+        r._frozen_records = None
+    electorate.difference_update(event.left)
+    if event.size is not None:
+        r.size = event.size
     r._frozen_electorate = None
+
+
+def updated(record: Member | None, change: Member) -> Member:
+    """``record`` (None: a bare identifier) with what ``change`` gives: its name and groups
+    when given, its weights by name."""
+    if record is None:
+        return change
+    names = {weight.name for weight in change.weights}
+    return Member(
+        id=record.id,
+        name=change.name if change.name is not None else record.name,
+        weights=(*(w for w in record.weights if w.name not in names), *change.weights),
+        groups=change.groups if change.groups is not None else record.groups,
+    )
 
 
 def _mention(r: Replayer, event: Mention) -> None:

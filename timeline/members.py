@@ -1,11 +1,23 @@
-"""Members of an electorate: ISO 3166-1 alpha-2 country codes.
+"""Members of an electorate: who may back a candidate or vote.
+
+A member is written by a stable identifier of one of three shapes, told apart by
+how they look, so that no race needs to declare which it uses:
+
+- an ISO 3166-1 alpha-2 country code, for bodies of states: ``GB``;
+- an external identifier: a capital letter, then capitals and digits, at least
+  one digit: a legislator's Bioguide id ``M001165``, a Wikidata item ``Q42``;
+- a slug: lower-case letters and digits in groups joined by hyphens:
+  ``tx-eric-johnson``.
 
 The set below is the 249 officially assigned codes of ISO 3166-1 (see
 https://www.iso.org/iso-3166-country-codes.html, publisher: ISO). Codes that
-people often write instead of the ISO one get a suggestion.
+people often write instead of the ISO one get a suggestion; so does a country
+code in lower case (a two-letter slug that reads as a country code is refused).
 """
 
 from __future__ import annotations
+
+import re
 
 ISO_3166_ALPHA2: frozenset[str] = frozenset(
     """
@@ -39,14 +51,36 @@ _COMMON_MISTAKES: dict[str, str] = {
 }
 
 
+_EXTERNAL = re.compile(r"[A-Z][A-Z0-9]{1,31}")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+#: The longest member identifier accepted.
+MAX_MEMBER_LENGTH = 64
+
+
 def check_member(code: str) -> str:
-    """Return ``code`` if it is an ISO 3166-1 alpha-2 code, else raise ``ValueError``."""
+    """Return ``code`` if it is a member identifier (see the module), else raise
+    ``ValueError`` saying what is wrong and, where it can, what was meant."""
     if code in ISO_3166_ALPHA2:
         return code
     upper = code.upper()
-    if upper in ISO_3166_ALPHA2:
+    if len(code) == 2 and upper in ISO_3166_ALPHA2:
         raise ValueError(f"unknown member {code!r}: write ISO 3166-1 codes in capitals, {upper!r}")
     hint = _COMMON_MISTAKES.get(upper)
     if hint is not None:
         raise ValueError(f"unknown member {code!r}: the ISO 3166-1 alpha-2 code is {hint!r}")
-    raise ValueError(f"unknown member {code!r}: not an ISO 3166-1 alpha-2 country code")
+    if len(code) == 2 and code.isalpha() and code.isupper():
+        raise ValueError(f"unknown member {code!r}: not an ISO 3166-1 alpha-2 country code")
+    if len(code) <= MAX_MEMBER_LENGTH and (
+        (_EXTERNAL.fullmatch(code) and any(c.isdigit() for c in code)) or _SLUG.fullmatch(code)
+    ):
+        return code
+    raise ValueError(
+        f"unknown member {code!r}: write an ISO 3166-1 alpha-2 code (GB), an identifier"
+        " such as a Bioguide id (M001165) or a slug (tx-eric-johnson)"
+    )
+
+
+def is_country(code: str) -> bool:
+    """True when ``code`` is an ISO 3166-1 alpha-2 country code."""
+    return code in ISO_3166_ALPHA2

@@ -12,7 +12,7 @@ from typing import Any
 
 from timeline.chart import Chart
 from timeline.errors import TimelineError
-from timeline.events import Rule
+from timeline.rules import Rule
 
 #: The file types ``draw`` writes, by suffix.
 SUFFIXES = (".png", ".svg")
@@ -69,7 +69,7 @@ def _draw(axes: Any, chart: Chart) -> None:
         counts = [step.backers[index] for step in chart.steps]
         axes.step(line_days, [*counts, counts[-1]], where="post", label=name, linewidth=2)
     sizes = [step.electorate for step in chart.steps]
-    if chart.rule is Rule.MAJORITY:
+    if chart.rule == Rule.MAJORITY:
         needed = [size // 2 + 1 for size in sizes]
         axes.step(line_days, [*needed, needed[-1]], where="post", color="0.3", linestyle="--",
                   label="majority needed")  # fmt: skip

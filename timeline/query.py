@@ -49,9 +49,11 @@ def possibly_already(events: Iterable[Event], at: datetime.date, race: str) -> l
 def members_named(event: Event) -> frozenset[str]:
     """Every member an event names, in any role."""
     if isinstance(event, Opening):
-        return frozenset(event.electorate)
+        return frozenset(event.member_ids)
     if isinstance(event, ElectorateChange):
-        return frozenset((*event.joined, *event.left))
+        return frozenset(
+            (*(m.id for m in event.joined), *event.left, *(m.id for m in event.changed))
+        )
     if isinstance(event, Endorsement):
         return frozenset(event.members)
     if isinstance(event, Condition):

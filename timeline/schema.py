@@ -23,8 +23,18 @@ from typing import Any
 import attrs
 
 from timeline.dates import Date
-from timeline.events import EVENT_TYPES, SCHEMA, SUPERSEDING, Citation, Dissent, Event
+from timeline.events import (
+    EVENT_TYPES,
+    SCHEMA,
+    SUPERSEDING,
+    Citation,
+    Dissent,
+    Event,
+    Member,
+    Weight,
+)
 from timeline.members import ISO_3166_ALPHA2
+from timeline.rules import Rule
 
 # The date forms people write, as ``dates.parse_date`` reads them: a year (not 0000), a
 # zero-padded month or day, each with at most one EDTF qualifier (? uncertain, ~ approximate,
@@ -47,10 +57,39 @@ _DEFS: dict[str, Any] = {
         "description": "Lower-case letters and digits in groups joined by single hyphens.",
     },
     "text": {"type": "string", "minLength": 1, "pattern": "\\S"},
-    "member": {
+    "count": {
+        "anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999},
+            {"type": "string", "pattern": "^[0-9]{1,15}$"},
+        ],
+        "description": "A whole number, 0 or more.",
+    },
+    "country": {
         "type": "string",
         "enum": sorted(ISO_3166_ALPHA2),
         "description": "An ISO 3166-1 alpha-2 country code, e.g. GB (not UK).",
+    },
+    "member": {
+        "anyOf": [
+            {"$ref": "#/$defs/country"},
+            {
+                "type": "string",
+                "pattern": "^[A-Z][A-Z0-9]{1,31}$",
+                "not": {"pattern": "^[A-Z]+$"},
+                "description": "An identifier such as a Bioguide id, e.g. M001165.",
+            },
+            {
+                "type": "string",
+                "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                "maxLength": 64,
+                "not": {"enum": sorted(code.lower() for code in ISO_3166_ALPHA2)},
+                "description": "A slug, e.g. tx-eric-johnson.",
+            },
+        ],
+        "description": (
+            "A member of the electorate: an ISO 3166-1 alpha-2 code (GB, not UK), an"
+            " identifier with a digit (M001165) or a slug (tx-eric-johnson)."
+        ),
     },
     "date": {
         "type": "string",
@@ -81,6 +120,16 @@ def event_schema() -> dict[str, Any]:
     defs = dict(_DEFS)
     defs["citation"] = {**_object(Citation), **_ONE_SOURCE}
     defs["dissent"] = {**_object(Dissent), **_ONE_SOURCE}
+    rule = _object(Rule)
+    del rule["properties"]["name"]
+    defs["rule"] = {
+        "anyOf": [{"enum": list(Rule.NAMES)}, {**rule, "required": []}],
+        "description": "A rule by name, or as a mapping of its parts (see docs/races.md).",
+    }
+    defs["member_record"] = {
+        "anyOf": [{"$ref": "#/$defs/member"}, {**_object(Member), "required": ["id"]}],
+        "description": (Member.__doc__ or "").strip().split("\n\n")[0].replace("\n", " "),
+    }
     for name, cls in EVENT_TYPES.items():
         defs[name] = _object(cls, type_name=name)
     facts = [name for name, cls in EVENT_TYPES.items() if cls not in SUPERSEDING]
@@ -151,12 +200,25 @@ def _schema_of(hint: Any, extra: dict[str, Any]) -> dict[str, Any]:
     if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
         (inner,) = [a for a in args if a is not type(None)]
         return {"anyOf": [_schema_of(inner, extra), {"type": "null"}]}
+    if hint == tuple[Weight, ...]:
+        return {
+            "type": "object",
+            "propertyNames": {"$ref": "#/$defs/slug", "not": {"const": "members"}},
+            "additionalProperties": {"$ref": "#/$defs/count"},
+            **extra,
+        }
     if typing.get_origin(hint) is tuple:
         return {"type": "array", "items": _schema_of(args[0], {}), **extra}
     if "$ref" in extra:
         return dict(extra)
     if hint is str:
         return {"type": "string", **extra}
+    if hint is int:
+        return {"$ref": "#/$defs/count", **extra}
+    if hint is Member:
+        return {"$ref": "#/$defs/member_record"}
+    if hint is Rule:
+        return {"$ref": "#/$defs/rule"}
     if hint is Date:
         return {"$ref": "#/$defs/date"}
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -167,4 +229,6 @@ def _schema_of(hint: Any, extra: dict[str, Any]) -> dict[str, Any]:
         return {"$ref": "#/$defs/dissent"}
     if hint is Event:
         return {"$ref": "#/$defs/replacement"}
+    if attrs.has(hint):  # a part of a rule
+        return _object(hint)
     raise TypeError(f"no JSON Schema for {hint!r}")  # a new field type needs a rule here

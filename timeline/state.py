@@ -10,18 +10,14 @@ they cannot disagree with the facts.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+import functools
+from collections.abc import Mapping
 
 import attrs
 
 from timeline.dates import Date
-from timeline.events import ConditionKind, Rule
-
-#: The decision rules as data: (members backing the leader, electorate size) -> met?
-RULES: dict[Rule, Callable[[int, int], bool]] = {
-    Rule.CONSENSUS: lambda backing, size: size > 0 and backing == size,
-    Rule.MAJORITY: lambda backing, size: 2 * backing > size,
-}
+from timeline.events import ConditionKind, Member
+from timeline.rules import Base, Rule, Tally
 
 
 class Status(enum.Enum):
@@ -89,6 +85,35 @@ class RaceState:
     vacancy: Date | None = None
     applied: int = 0  # how many events were replayed
     last_event: str | None = None  # the id of the last one
+    # what is known of members beyond their identifier (name, weights, groups), by id
+    records: tuple[Member, ...] = ()
+    size: int | None = None  # the size of an electorate known only by its size
+
+    @functools.cached_property
+    def _records_by_id(self) -> Mapping[str, Member]:
+        return {record.id: record for record in self.records}
+
+    @property
+    def electorate_size(self) -> int:
+        """How many members decide: the members listed, or the size given instead."""
+        return self.size if self.size is not None else len(self.electorate)
+
+    def member(self, member_id: str) -> Member | None:
+        """What is known of the member ``member_id`` (None for a bare identifier, or for
+        someone outside the electorate)."""
+        return self._records_by_id.get(member_id)
+
+    def weight(self, member_id: str, name: str) -> int:
+        """The weight ``name`` of the member (1 for every member when ``name`` is
+        ``members``; 0 when the member has no weight of that name)."""
+        if name == "members":
+            return 1
+        record = self._records_by_id.get(member_id)
+        return 0 if record is None else record.weight(name)
+
+    def group(self, name: str) -> frozenset[str]:
+        """The members of the electorate in the group ``name``."""
+        return frozenset(r.id for r in self.records if r.groups and name in r.groups)
 
     @property
     def opened(self) -> bool:
@@ -104,8 +129,19 @@ class RaceState:
         return frozenset(b.member for b in candidate.backers) & self.electorate
 
     @property
+    def tally(self) -> Tally:
+        """What the rule is applied to: the standing support."""
+        return Standing(self)
+
+    def score(self, candidate: Candidate) -> int:
+        """What ``candidate`` has in what the rule counts (members, or a weight)."""
+        counted = self.rule.count if self.rule is not None else "members"
+        return self.tally.count(candidate.id, counted)
+
+    @property
     def leader(self) -> Candidate | None:
-        """The appointed candidate; else the active one with most backers, if any has one.
+        """The appointed candidate; else the active one with most backers (or most weight,
+        when the rule counts a weight), if any has one.
 
         Ties go to the candidate who entered the race earlier.
         """
@@ -114,9 +150,7 @@ class RaceState:
         active = [c for c in self.candidates if c.status in ACTIVE]
         if not any(self.backers_in_electorate(c) for c in active):
             return None
-        return max(
-            active, key=lambda c: (len(self.backers_in_electorate(c)), -self.candidates.index(c))
-        )
+        return max(active, key=lambda c: (self.score(c), -self.candidates.index(c)))
 
     @property
     def holdouts(self) -> tuple[str, ...]:
@@ -131,8 +165,7 @@ class RaceState:
         candidate = self.candidate(candidate_id)
         if candidate is None or candidate.status not in ACTIVE or self.rule is None:
             return False
-        backing = len(self.backers_in_electorate(candidate))
-        return RULES[self.rule](backing, len(self.electorate))
+        return self.rule.met(candidate_id, self.tally)
 
     @property
     def decided(self) -> bool:
@@ -142,3 +175,39 @@ class RaceState:
         that candidate is then the leader.
         """
         return any(self.meets_rule(c.id) for c in self.candidates)
+
+
+@attrs.frozen
+class Standing:
+    """The standing support of a race (who backs whom now) as a rule's :class:`Tally`."""
+
+    state: RaceState
+
+    def _backers(self, candidate: str) -> frozenset[str]:
+        found = self.state.candidate(candidate)
+        return frozenset() if found is None else self.state.backers_in_electorate(found)
+
+    def _sum(self, members: frozenset[str], weight: str) -> int:
+        if weight == "members":
+            return len(members)
+        return sum(self.state.weight(member, weight) for member in members)
+
+    def count(self, candidate: str, weight: str) -> int:
+        """The members backing ``candidate``, or their weight."""
+        return self._sum(self._backers(candidate), weight)
+
+    def base(self, weight: str, of: Base) -> int:
+        """The electorate (its size, or its weight), or the members backing anyone."""
+        state = self.state
+        if of is Base.VOTES:
+            voting = frozenset(
+                b.member for c in state.candidates if c.status in ACTIVE for b in c.backers
+            )
+            return self._sum(voting & state.electorate, weight)
+        if weight == "members":
+            return state.electorate_size
+        return self._sum(state.electorate, weight)
+
+    def vetoed(self, candidate: str, group: str) -> bool:
+        """Standing support records no opposition yet: nothing vetoes."""
+        return False
