@@ -48,10 +48,26 @@ import yaml
 from generate import generate
 from timing import best_of
 
-from timeline import Event, RaceState, replay, state_at, told_at
+from timeline import (
+    Ballot,
+    Candidacy,
+    Citation,
+    Endorsement,
+    Event,
+    Opening,
+    RaceState,
+    Rule,
+    Tally,
+    parse_date,
+    replay,
+    state_at,
+    told_at,
+)
 from timeline.cache import RACY_NS
 from timeline.checkpoints import RaceIndex
+from timeline.events import as_members
 from timeline.load import check_repository
+from timeline.rules import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -221,6 +237,55 @@ def fold_speed(report: Report, events: Sequence[Event]) -> dict[str, list[Event]
     return by_race
 
 
+def ballot_cost(report: Report) -> None:
+    """A roll call of 434 votes against 434 endorsements of one member each (issue 14's
+    bound: a ballot costs no more than as many endorsements), in one race of 434 members."""
+    print("3b. a ballot of 434 votes against 434 endorsements", flush=True)
+    members = [f"M{i:06d}" for i in range(434)]
+    source = (Citation(url="https://example.org/roll", publisher="Clerk", record="roll 1"),)
+
+    def envelope(event_id: str) -> dict[str, object]:
+        return {"id": event_id, "race": "r", "date": parse_date("2023-01-03"),
+                "summary": "s", "sources": source}  # fmt: skip
+
+    opening = Opening(
+        **envelope("a-opens"),  # type: ignore[arg-type]
+        office="Speaker",
+        electorate=as_members(members),
+        rule=Rule(threshold="more than 1/2", of=Base.VOTES),
+    )
+    entries = [
+        Candidacy(**envelope(f"b-{c}-runs"), candidate=c, name=c)  # type: ignore[arg-type]
+        for c in ("ann", "bo")
+    ]
+    ballot = Ballot(
+        **envelope("c-ballot"),  # type: ignore[arg-type]
+        number=1,
+        votes=(
+            Tally(candidate="ann", members=tuple(members[:217])),
+            Tally(candidate="bo", members=tuple(members[217:])),
+        ),
+    )
+    endorsements = [
+        Endorsement(
+            **envelope(f"c-{i:04d}"),  # type: ignore[arg-type]
+            members=(member,),
+            candidate="ann" if i < 217 else "bo",
+        )
+        for i, member in enumerate(members)
+    ]
+    head = [opening, *entries]
+    base = best_of(15, lambda: replay(RaceState("r"), head))
+    by_ballot = best_of(15, lambda: replay(RaceState("r"), [*head, ballot])) - base
+    by_endorsements = best_of(15, lambda: replay(RaceState("r"), [*head, *endorsements])) - base
+    report.add(
+        "a ballot of 434 votes / 434 endorsements, replayed (the opening's cost taken off)",
+        f"{by_ballot * 1e6:,.0f} µs / {by_endorsements * 1e6:,.0f} µs:"
+        f" {by_ballot / by_endorsements:.2f}x",
+        "at most 1x",
+    )
+
+
 def random_dates(report: Report, by_race: dict[str, list[Event]], seed: int) -> None:
     print("4. the state at 1,000 random dates after one load", flush=True)
     rng = random.Random(seed)
@@ -340,6 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     largest = events_dirs[sizes[-1]]
     warm_state(report, largest, args.work, args.runs)
     by_race = fold_speed(report, check_repository(largest).repository.events)
+    ballot_cost(report)
     random_dates(report, by_race, args.seed)
     memory(report, largest, args.work)
     real_data(report, args.work, args.runs)

@@ -10,10 +10,18 @@ REPO = Path(__file__).resolve().parent.parent
 RACE = "events/nato-secretary-general-2024"
 
 
-def copy_repository(target: Path) -> Path:
-    """Copy the project's events/, seeds/ and docs/ into ``target``; return it."""
-    for name in ("events", "seeds", "docs"):
+NATO = "nato-secretary-general-2024"
+
+
+def copy_repository(target: Path, races: tuple[str, ...] | None = (NATO,)) -> Path:
+    """Copy the project's events/ (of ``races`` only; None: every race), seeds/ and docs/
+    into ``target``; return it. Most tests work on the NATO race, as a repository that
+    holds that race alone; the tests of several races copy them all."""
+    for name in ("seeds", "docs"):
         shutil.copytree(REPO / name, target / name)
+    for race in sorted(p.name for p in (REPO / "events").iterdir() if p.is_dir()):
+        if races is None or race in races:
+            shutil.copytree(REPO / "events" / race, target / "events" / race)
     return target
 
 

@@ -17,6 +17,8 @@ import attrs
 from timeline.errors import ReplayError
 from timeline.events import (
     Appointment,
+    Ballot,
+    BallotKind,
     Candidacy,
     Condition,
     Correction,
@@ -157,7 +159,12 @@ def _mention(event: Mention, state: RaceState) -> RaceState:
     if state.candidate(event.candidate) is not None:
         return state  # a report that names a known candidate again changes nothing
     candidate = Candidate(
-        event.candidate, event.name, Status.MENTIONED, country=event.country, entered=event.id
+        event.candidate,
+        event.name,
+        Status.MENTIONED,
+        country=event.country,
+        member=event.member,
+        entered=event.id,
     )
     return attrs.evolve(state, candidates=(*state.candidates, candidate))
 
@@ -179,6 +186,7 @@ def _candidacy(event: Candidacy, state: RaceState) -> RaceState:
         Status.DECLARED,
         country=event.country or (known.country if known is not None else None),
         put_forward_by=event.put_forward_by,
+        member=event.member or (known.member if known is not None else None),
         backers=known.backers if known is not None else (),
         stated_conditions=known.stated_conditions if known is not None else (),
         entered=known.entered if known is not None else event.id,
@@ -234,6 +242,156 @@ def _appointment(event: Appointment, state: RaceState) -> RaceState:
     )
 
 
+@_apply.register
+def _ballot(event: Ballot, state: RaceState) -> RaceState:
+    if state.appointed is not None:
+        raise ReplayError(
+            event.id, f"the race is decided: {state.appointed} is appointed", ("type",)
+        )
+    last = state.ballots[-1].number if state.ballots else 0
+    if event.number <= last:
+        raise ReplayError(
+            event.id,
+            f"ballot {event.number} replays after ballot {last}: number ballots in the order"
+            " they were held",
+            ("number",),
+        )
+    added: list[Candidate] = []
+    for index, tally in enumerate(event.votes):
+        if tally.candidate is None:
+            continue
+        known = state.candidate(tally.candidate)
+        if known is not None and known.status is Status.ELIMINATED:
+            raise ReplayError(
+                event.id, f"{tally.candidate} was eliminated", ("votes", index, "candidate")
+            )
+        if known is not None or any(c.id == tally.candidate for c in added):
+            continue
+        if tally.name is None:
+            raise ReplayError(
+                event.id,
+                f"unknown candidate {tally.candidate!r}: give the 'name' of a person voted"
+                " for who is not in the race",
+                ("votes", index, "candidate"),
+            )
+        if tally.member is not None:
+            _require_member(state, event, tally.member, ("votes", index, "member"))
+        added.append(
+            Candidate(
+                tally.candidate,
+                tally.name,
+                Status.MENTIONED,
+                member=tally.member,
+                entered=event.id,
+            )
+        )
+    straw = event.kind is BallotKind.STRAW_POLL
+    if event.roll_call:
+        seen: list[object] = []
+        for index, tally in enumerate(event.votes):
+            for position, member in enumerate(tally.members):
+                where = ("votes", index, "members", position)
+                _require_member(state, event, member, where)
+                key = (member, tally.candidate) if straw else member
+                if key in seen:
+                    on = f" on {tally.candidate}" if straw else ""
+                    raise ReplayError(event.id, f"{member} votes twice{on} in this ballot", where)
+                seen.append(key)
+    else:
+        _check_counts(state, event)
+    for index, candidate_id in enumerate(event.eliminated):
+        known = state.candidate(candidate_id)
+        new = any(c.id == candidate_id for c in added)
+        if not new and (known is None or known.status not in ACTIVE):
+            raise ReplayError(
+                event.id, f"{candidate_id} is not a candidate in the race", ("eliminated", index)
+            )
+    state = attrs.evolve(
+        state, candidates=(*state.candidates, *added), ballots=(*state.ballots, event)
+    )
+    for candidate_id in event.eliminated:
+        state = _eliminated(state, candidate_id)
+    rule = state.rule
+    if event.kind is not BallotKind.VOTE or rule is None or not rule.decides:
+        return state
+    counts = state.tally
+    active = [c for c in state.candidates if c.status in ACTIVE]
+    winners = sorted(
+        (c for c in active if rule.met(c.id, counts)),
+        key=lambda c: -counts.count(c.id, rule.count),
+    )
+    if winners:
+        won = attrs.evolve(winners[0], status=Status.APPOINTED)
+        return attrs.evolve(_replace(state, won), appointed=won.id)
+    if rule.eliminate is None:
+        return state
+    scores = [(counts.count(c.id, rule.count), c.id) for c in active]
+    out = [c for s, c in scores if rule.eliminate.below is not None and s < rule.eliminate.below]
+    remaining = [(s, c) for s, c in scores if c not in out]
+    keep = rule.eliminate.lowest_until
+    if keep is not None and len(remaining) > keep:
+        lowest = min(s for s, _ in remaining)
+        tied = [c for s, c in remaining if s == lowest]
+        if len(remaining) - len(tied) >= keep:
+            out += tied
+    for candidate_id in out:
+        state = _eliminated(state, candidate_id)
+    return state
+
+
+def _check_counts(state: RaceState, event: Ballot) -> None:
+    straw = event.kind is BallotKind.STRAW_POLL
+    scopes = {t.candidate if straw else None for t in event.votes}
+    for scope in sorted(scopes, key=str):
+        total = sum(
+            t.count or 0
+            for t in event.votes
+            if t.group is None and (t.candidate if straw else None) == scope
+        )
+        if total > state.electorate_size:
+            on = f" on {scope}" if scope is not None else ""
+            raise ReplayError(
+                event.id,
+                f"{total} votes counted{on}, more than the {state.electorate_size} members of"
+                " the electorate",
+                ("votes",),
+            )
+    for index, tally in enumerate(event.votes):
+        if tally.group is None:
+            continue
+        scope = tally.candidate if straw else None
+        grouped = sum(
+            t.count or 0
+            for t in event.votes
+            if t.group == tally.group and (t.candidate if straw else None) == scope
+        )
+        members = len(state.group(tally.group))
+        if state.size is None and grouped > members:
+            raise ReplayError(
+                event.id,
+                f"{grouped} votes counted in group {tally.group!r}, which has {members} members",
+                ("votes", index, "count"),
+            )
+        overall = [
+            t.count
+            for t in event.votes
+            if t.group is None and (t.candidate, t.vote) == (tally.candidate, tally.vote)
+        ]
+        if overall and (tally.count or 0) > (overall[0] or 0):
+            raise ReplayError(
+                event.id,
+                f"{tally.count} in group {tally.group!r}, more than the {overall[0]} counted"
+                " in all",
+                ("votes", index, "count"),
+            )
+
+
+def _eliminated(state: RaceState, candidate_id: str) -> RaceState:
+    candidate = state.candidate(candidate_id)
+    assert candidate is not None
+    return _replace(state, attrs.evolve(candidate, status=Status.ELIMINATED, backers=()))
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 
@@ -254,7 +412,8 @@ def _require_candidate(state: RaceState, event: Event, candidate_id: str) -> Can
             ("candidate",),
         )
     if candidate.status not in ACTIVE:
-        raise ReplayError(event.id, f"{candidate_id} has withdrawn from the race", ("candidate",))
+        gone = "was eliminated" if candidate.status is Status.ELIMINATED else "has withdrawn"
+        raise ReplayError(event.id, f"{candidate_id} {gone} from the race", ("candidate",))
     return candidate
 
 

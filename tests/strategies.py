@@ -41,7 +41,7 @@ from timeline import (
     parse_date,
     replay_order,
 )
-from timeline.events import SUPERSEDING
+from timeline.events import SUPERSEDING, Ballot, BallotKind, Tally, Vote
 from timeline.rules import Base, Criterion, Elimination
 
 RACE = "test-race"
@@ -119,6 +119,59 @@ def member_records(draw: st.DrawFn, member: str | None = None) -> Member:
         weights=tuple(Weight(name=k, value=v) for k, v in draw(_WEIGHT_SETS)),
         groups=draw(_GROUP_SETS),
     )
+
+
+@st.composite
+def ballot_votes(draw: st.DrawFn, kind: BallotKind = BallotKind.VOTE) -> tuple[Tally, ...]:
+    """A ballot's lines: a roll call of some members (each voting once, or once on each
+    candidate in a straw poll), or counts (sometimes more than could add up, which the
+    replay refuses), sometimes with a group's count."""
+    people = [*CANDIDATES, "not-a-candidate"]
+    if kind is BallotKind.STRAW_POLL:
+        choices: list[tuple[str | None, Vote]] = [
+            (c, v) for c in CANDIDATES for v in (Vote.FOR, Vote.AGAINST, Vote.ABSTAIN)
+        ]
+    else:
+        choices = [(c, Vote.FOR) for c in people] + [(None, Vote.ABSTAIN), (None, Vote.ABSENT)]
+    if draw(st.booleans()):  # a roll call
+        voters = draw(st.lists(members, min_size=1, max_size=len(MEMBERS), unique=True))
+        lines: dict[tuple[str | None, Vote], list[str]] = {}
+        for voter in voters:
+            if kind is BallotKind.STRAW_POLL:
+                for candidate in CANDIDATES:
+                    vote = draw(st.sampled_from([Vote.FOR, Vote.AGAINST, Vote.ABSTAIN]))
+                    lines.setdefault((candidate, vote), []).append(voter)
+            else:
+                lines.setdefault(draw(st.sampled_from(choices)), []).append(voter)
+        return tuple(
+            Tally(
+                candidate=c,
+                vote=v,
+                members=tuple(ms),
+                name="Someone Else" if c == "not-a-candidate" else None,
+            )
+            for (c, v), ms in lines.items()
+        )
+    picked = draw(st.lists(st.sampled_from(choices), min_size=1, max_size=5, unique=True))
+    tallies = [
+        Tally(
+            candidate=c,
+            vote=v,
+            count=draw(st.integers(0, 6)),
+            name="Someone Else" if c == "not-a-candidate" else None,
+        )
+        for c, v in picked
+    ]
+    if kind is BallotKind.STRAW_POLL and draw(st.booleans()):
+        tallies.append(
+            Tally(
+                candidate=picked[0][0],
+                vote=Vote.AGAINST,
+                group="permanent",
+                count=draw(st.integers(0, 2)),
+            )
+        )
+    return tuple(tallies)
 
 
 @st.composite
@@ -213,6 +266,13 @@ _OWN_FIELDS: dict[type[Event], dict[str, Any]] = {
         "conditions": st.lists(texts, max_size=2).map(tuple),
     },
     Withdrawal: {"candidate": st.sampled_from(CANDIDATES)},
+    Ballot: {
+        "number": st.integers(1, 30),
+        "kind": st.just(BallotKind.VOTE),
+        "record": st.none() | texts,
+        "votes": ballot_votes(),
+        "eliminated": st.lists(st.sampled_from(CANDIDATES), max_size=1, unique=True).map(tuple),
+    },
     Appointment: {"candidate": st.sampled_from(CANDIDATES), "takes_office": st.none() | dates()},
     Retraction: {"retracts": slugs, "reason": texts},
 }
@@ -276,7 +336,7 @@ _changing = _records_of(st.lists(members, min_size=1, max_size=2, unique=True)).
     )
 )
 # Built once: constructing strategies inside a draw loop is slow.
-_RACE_EVENTS = st.one_of(
+_SUPPORT_EVENTS = st.one_of(
     # entries mostly early in the race, so that later events find their candidates
     _race_event(Mention, last_day=DAYS // 3),
     _race_event(Candidacy, last_day=DAYS // 3),
@@ -291,11 +351,28 @@ _RACE_EVENTS = st.one_of(
     _race_event(Withdrawal),
     _race_event(Appointment),
 )
+_BALLOTS = st.one_of(
+    _race_event(
+        Ballot,
+        number=st.integers(1, 4),
+        kind=st.just(BallotKind.VOTE),
+        votes=ballot_votes(),
+        eliminated=st.lists(st.sampled_from(CANDIDATES), max_size=1).map(tuple),
+    ),
+    _race_event(
+        Ballot,
+        number=st.integers(1, 4),
+        kind=st.just(BallotKind.STRAW_POLL),
+        votes=ballot_votes(BallotKind.STRAW_POLL),
+    ),
+)
+_RACE_EVENTS = _SUPPORT_EVENTS | _BALLOTS
 
 
 @st.composite
-def raw_race(draw: st.DrawFn, rule: Rule | None = None) -> list[Event]:
-    """An opening on the first day, then freely drawn events (possibly inconsistent)."""
+def raw_race(draw: st.DrawFn, rule: Rule | None = None, ballots: bool = True) -> list[Event]:
+    """An opening on the first day, then freely drawn events (possibly inconsistent);
+    without ``ballots``, only events of standing support."""
     opening = Opening(
         id="opening",
         race=RACE,
@@ -309,7 +386,8 @@ def raw_race(draw: st.DrawFn, rule: Rule | None = None) -> list[Event]:
     entrants: list[Event] = draw(
         st.lists(_race_event(Candidacy, last_day=10), min_size=1, max_size=3)
     )
-    drawn: list[Event] = entrants + draw(st.lists(_RACE_EVENTS, min_size=2, max_size=24))
+    kinds = _RACE_EVENTS if ballots else _SUPPORT_EVENTS
+    drawn: list[Event] = entrants + draw(st.lists(kinds, min_size=2, max_size=24))
     whole_electorate: bool = draw(st.booleans())
     if whole_electorate:
         # the whole electorate backs one entrant, so that decisions are reached too
@@ -342,9 +420,9 @@ def consistent(events: list[Event]) -> list[Event]:
     return kept
 
 
-def races(rule: Rule | None = None) -> st.SearchStrategy[list[Event]]:
+def races(rule: Rule | None = None, ballots: bool = True) -> st.SearchStrategy[list[Event]]:
     """The events of one consistent race, in an arbitrary (drawn) order."""
-    return raw_race(rule).map(consistent).flatmap(st.permutations)
+    return raw_race(rule, ballots).map(consistent).flatmap(st.permutations)
 
 
 query_days = st.integers(-5, DAYS + 60).map(lambda n: START + datetime.timedelta(days=n))

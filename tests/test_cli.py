@@ -104,9 +104,14 @@ def test_a_repository_with_two_races_needs_race(tmp_path: Path) -> None:
     shutil.copytree(COUNCIL / "events", tmp_path / "events" / "council")
     shutil.copy(COUNCIL / "seeds" / "forum-bulletin.txt", tmp_path / "seeds")
     events = str(tmp_path / "events")
-    code, _, err = run("state", "--events", events, "--at", "2031-03-20")
-    assert 1 == code
-    assert "choose a race with --race" in err
+    code, out, _ = run("state", "--events", events, "--at", "2031-03-20")
+    assert (0, True, False) == (code, "Appointed: Anna Berg" in out, "NATO" in out)
+    code, out, _ = run("state", "--events", events, "--at", "2024-06-18")
+    assert (0, False, True) == (code, "Anna Berg" in out, "NATO Secretary General" in out)
+    code, out, _ = run("state", "--events", events, "--at", "2025-01-01")
+    assert (0, True) == (code, out.startswith("No race is open on 2025-01-01. Races: "))
+    code, _, err = run("explain", "RO", "--events", events, "--at", "2025-01-01")
+    assert (1, True) == (code, "choose a race with --race (none is open on 2025-01-01" in err)
     code, out, _ = run(
         "state", "--events", events, "--at", "2031-03-20", "--race", "north-sea-forum-chair-2031"
     )
@@ -135,6 +140,6 @@ def test_python_dash_m_runs_the_same_command() -> None:
 
 def test_a_date_before_the_race_opened_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    code, out, _ = run("state", "--at", "2023-01-01")
+    code, out, _ = run("state", "--at", "2023-01-01", "--race", "nato-secretary-general-2024")
     assert 0 == code
     assert "had not opened by this date" in out

@@ -144,6 +144,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _run(example: Example, template: Path, tmp_path: Path) -> tuple[Path, str]:
     scratch = tmp_path / "repo"
     shutil.copytree(template, scratch, symlinks=True)
+    # ../shared beside the project, as on the machine and in CI: importers' examples read it
+    (tmp_path / "shared").symlink_to(REPO.parent / "shared", target_is_directory=True)
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     result = subprocess.run(
         ["bash", "-e", "-o", "pipefail", "-c", example.script],

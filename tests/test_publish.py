@@ -20,14 +20,14 @@ from timeline import load_repository, structure_event
 from timeline.chart import chart
 from timeline.cli import main
 
-from helpers import REPO
+from helpers import NATO, REPO
 
-EVENTS = load_repository(REPO / "events").events
+EVENTS = load_repository(REPO / "events").only(NATO).events
 RUTTE = "mark-rutte"
 
 
 def _run(*args: str) -> str:
-    result = CliRunner().invoke(main, [*args, "--events", str(REPO / "events")])
+    result = CliRunner().invoke(main, [*args, "--events", str(REPO / "events"), "--race", NATO])
     assert 0 == result.exit_code, result.output
     return result.output
 
@@ -124,7 +124,16 @@ def test_plot_writes_png_and_svg(tmp_path: Path) -> None:
 
 def test_plot_refuses_other_file_types(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        main, ["plot", "--out", str(tmp_path / "race.pdf"), "--events", str(REPO / "events")]
+        main,
+        [
+            "plot",
+            "--out",
+            str(tmp_path / "race.pdf"),
+            "--events",
+            str(REPO / "events"),
+            "--race",
+            NATO,
+        ],
     )
     assert 1 == result.exit_code
     assert "the chart is written as .png or .svg, not '.pdf'" in result.output
@@ -136,7 +145,16 @@ def test_plot_without_matplotlib_says_how_to_get_it(
 ) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
     result = CliRunner().invoke(
-        main, ["plot", "--out", str(tmp_path / "race.png"), "--events", str(REPO / "events")]
+        main,
+        [
+            "plot",
+            "--out",
+            str(tmp_path / "race.png"),
+            "--events",
+            str(REPO / "events"),
+            "--race",
+            NATO,
+        ],
     )
     assert 1 == result.exit_code
     assert "error: timeline plot needs matplotlib, an optional extra: pip install" in result.output
@@ -191,7 +209,7 @@ def test_a_place_that_cannot_be_written_is_one_line_and_exit_1(
     blocker.write_text("not a directory", encoding="utf-8")
     target = blocker / name
     result = CliRunner().invoke(
-        main, [*command, "--out", str(target), "--events", str(REPO / "events")]
+        main, [*command, "--out", str(target), "--events", str(REPO / "events"), "--race", NATO]
     )
     assert 1 == result.exit_code
     assert 1 == len(result.output.strip().splitlines()), result.output

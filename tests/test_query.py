@@ -13,11 +13,12 @@ from timeline import Event, load_repository, state_at
 from timeline.cli import main
 from timeline.query import possibly_already
 
+from helpers import NATO as NATO_RACE
 from helpers import RACE as RACE_DIR
 from helpers import REPO
 from strategies import RACE, query_days, races
 
-NATO = load_repository(REPO / "events").events
+NATO = load_repository(REPO / "events").only(NATO_RACE).events
 
 
 def ids(events: list[Event]) -> list[str]:
@@ -51,7 +52,18 @@ def test_every_event_counts_is_possibly_already_or_is_later(
 
 def test_state_lists_what_is_possibly_already() -> None:
     result = CliRunner().invoke(
-        main, ["state", "--events", str(REPO / "events"), "--at", "2024-04-01", "--format", "json"]
+        main,
+        [
+            "state",
+            "--events",
+            str(REPO / "events"),
+            "--race",
+            NATO_RACE,
+            "--at",
+            "2024-04-01",
+            "--format",
+            "json",
+        ],
     )
     data = json.loads(result.stdout)
     assert ["2024-04-02-kallas-withdraws", "2024-04-romania-conditions"] == [
@@ -61,7 +73,9 @@ def test_state_lists_what_is_possibly_already() -> None:
 
 
 def log(*args: str) -> list[str]:
-    result = CliRunner().invoke(main, ["log", "--events", str(REPO / "events"), *args])
+    result = CliRunner().invoke(
+        main, ["log", "--events", str(REPO / "events"), "--race", NATO_RACE, *args]
+    )
     assert 0 == result.exit_code, result.output
     return [line.split()[3].rstrip(":") for line in result.stdout.splitlines()]
 
@@ -112,7 +126,8 @@ def test_log_marks_superseded_events(repo: Path) -> None:
 
 def test_conflicts_lists_the_three_disagreements_of_the_articles() -> None:
     result = CliRunner().invoke(
-        main, ["conflicts", "--events", str(REPO / "events"), "--format", "json"]
+        main,
+        ["conflicts", "--events", str(REPO / "events"), "--race", NATO_RACE, "--format", "json"],
     )
     found = {
         (c["event"]["id"], c["field"], c["dissent"]["quote"]) for c in json.loads(result.stdout)
@@ -134,7 +149,11 @@ def test_conflicts_lists_the_three_disagreements_of_the_articles() -> None:
             "Stoltenberg is due to step down in September after a decade in the role",
         ),
     } <= found
-    text = CliRunner().invoke(main, ["conflicts", "--events", str(REPO / "events")]).stdout
+    text = (
+        CliRunner()
+        .invoke(main, ["conflicts", "--events", str(REPO / "events"), "--race", NATO_RACE])
+        .stdout
+    )
     assert "  disputed: Hungary, not Romania, was the last ally to back Rutte\n" in text
     assert (
         "    seeds/002_10fb7a53004e7e39.txt: “Hungary was the last holdout for Rutte’s candidacy.”\n"
@@ -144,7 +163,17 @@ def test_conflicts_lists_the_three_disagreements_of_the_articles() -> None:
 
 def explain(*args: str) -> dict[str, object]:
     result = CliRunner().invoke(
-        main, ["explain", *args, "--events", str(REPO / "events"), "--format", "json"]
+        main,
+        [
+            "explain",
+            *args,
+            "--events",
+            str(REPO / "events"),
+            "--race",
+            NATO_RACE,
+            "--format",
+            "json",
+        ],
     )
     assert 0 == result.exit_code, result.output
     data: dict[str, object] = json.loads(result.stdout)
@@ -176,7 +205,17 @@ def test_explain_a_member_gives_its_state_and_the_events_behind_it() -> None:
 
 def test_explain_romania_on_18_june_shows_the_holdout_and_its_conditions() -> None:
     result = CliRunner().invoke(
-        main, ["explain", "RO", "--at", "2024-06-18", "--events", str(REPO / "events")]
+        main,
+        [
+            "explain",
+            "RO",
+            "--at",
+            "2024-06-18",
+            "--events",
+            str(REPO / "events"),
+            "--race",
+            NATO_RACE,
+        ],
     )
     first = result.stdout.splitlines()[0]
     assert first.startswith("RO at 2024-06-18: in the electorate, backing Klaus Iohannis;")
@@ -198,7 +237,17 @@ def test_explain_a_candidate_includes_the_events_that_took_backers_away() -> Non
 
 def test_explain_an_unknown_subject_is_a_clear_error() -> None:
     result = CliRunner().invoke(
-        main, ["explain", "nobody", "--at", "2024-06-18", "--events", str(REPO / "events")]
+        main,
+        [
+            "explain",
+            "nobody",
+            "--at",
+            "2024-06-18",
+            "--events",
+            str(REPO / "events"),
+            "--race",
+            NATO_RACE,
+        ],
     )
     assert 1 == result.exit_code
     assert result.stderr.startswith("error: 'nobody' is neither a member code nor a candidate")

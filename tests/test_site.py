@@ -30,7 +30,7 @@ from timeline.query import possibly_already
 from timeline.render import state_to_json
 from timeline.site import states_by_day
 
-from helpers import REPO
+from helpers import NATO, REPO
 from strategies import RACE, query_days, races
 
 OUTPUT = Path(os.environ.get("TIMELINE_TEST_OUTPUT") or REPO / "test-output")
@@ -39,7 +39,9 @@ OUTPUT = Path(os.environ.get("TIMELINE_TEST_OUTPUT") or REPO / "test-output")
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    result = CliRunner().invoke(main, ["site", "--out", str(out), "--events", str(REPO / "events")])
+    result = CliRunner().invoke(
+        main, ["site", "--out", str(out), "--events", str(REPO / "events"), "--race", NATO]
+    )
     assert 0 == result.exit_code, result.output
     return out / "index.html"
 
@@ -142,6 +144,7 @@ def test_knight_labs_timelinejs_loads_the_export_as_it_is(
     assert script.exists(), f"{script} is missing: run python tests/prepare.py"
     out = tmp_path / "timeline.json"
     args = ["export", "--format", "timelinejs", "--out", str(out), "--events", str(REPO / "events")]
+    args += ["--race", NATO]
     result = CliRunner().invoke(main, args)
     assert 0 == result.exit_code, result.output
     data = out.read_text(encoding="utf-8")
@@ -208,7 +211,7 @@ def test_text_that_would_break_the_page_script_is_shown_as_text(
     import shutil
 
     events = tmp_path / "events"
-    shutil.copytree(REPO / "events", events)
+    shutil.copytree(REPO / "events" / NATO, events / NATO)
     shutil.copytree(REPO / "seeds", tmp_path / "seeds")
     path = events / "nato-secretary-general-2024" / "2024-02-wallace-mentioned.yaml"
     hostile = "Wallace <!--<script> </script><b>&amp; mentioned"

@@ -77,7 +77,8 @@ from timeline.render import state_to_json
 assert timeline.yamlio._BASE_LOADER is yaml.SafeLoader
 repo = timeline.load_repository(pathlib.Path("events"))
 day = datetime.date(2024, 6, 18)
-print(json.dumps(state_to_json(timeline.state_at(repo.events, day), day)))
+state = timeline.state_at(repo.events, day, "nato-secretary-general-2024")
+print(json.dumps(state_to_json(state, day)))
 """
     root = Path(__file__).resolve().parent.parent
     pure = subprocess.run(

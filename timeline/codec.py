@@ -313,7 +313,17 @@ def unstructure_event(event: Event) -> dict[str, Any]:
     return {key: raw[key] for key in (*_HEAD, *middle, *_TAIL) if key in raw}
 
 
-_CITATION_ORDER = ("document", "url", "publisher", "published", "quote", "claim", "field")
+_CITATION_ORDER = (
+    "document",
+    "url",
+    "publisher",
+    "published",
+    "record",
+    "retrieved",
+    "quote",
+    "claim",
+    "field",
+)
 
 
 def _in_field_order(citation: dict[str, Any]) -> dict[str, Any]:

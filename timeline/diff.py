@@ -12,11 +12,11 @@ from typing import Any
 
 import attrs
 
-from timeline.events import Member
-from timeline.state import Backing, Candidate, RaceState
+from timeline.events import Ballot, Member
+from timeline.state import Backing, Candidate, RaceState, votes_of
 
 _STATE_FIELDS = ("office", "rule", "appointed", "takes_office", "incumbent", "vacancy", "size")
-_CANDIDATE_FIELDS = ("name", "status", "country", "put_forward_by", "entered")
+_CANDIDATE_FIELDS = ("name", "status", "country", "put_forward_by", "member", "entered")
 
 
 @attrs.frozen
@@ -55,6 +55,11 @@ class StateDiff:
     changed: tuple[CandidateChange, ...] = ()
     order: tuple[str, ...] = ()  # candidate ids, in the later state's order
     decided: tuple[bool, bool] | None = None
+    # ballots: those held since (or, going back, undone), and who moved between the
+    # latest roll call of each state: (member, vote before, vote after)
+    ballots_added: tuple[Ballot, ...] = ()
+    ballots_removed: tuple[Ballot, ...] = ()
+    moved: tuple[tuple[str, str | None, str | None], ...] = ()
     applied: tuple[int, int] = (0, 0)
     last_event: tuple[str | None, str | None] = (None, None)
 
@@ -78,6 +83,9 @@ def diff(before: RaceState, after: RaceState) -> StateDiff:
         ),
         order=tuple(c.id for c in after.candidates),
         decided=(before.decided, after.decided) if before.decided != after.decided else None,
+        ballots_added=_new_ballots(before, after),
+        ballots_removed=_new_ballots(after, before),
+        moved=_moved(before, after),
         applied=(before.applied, after.applied),
         last_event=(before.last_event, after.last_event),
     )
@@ -102,6 +110,10 @@ def apply_diff(state: RaceState, change: StateDiff) -> RaceState:
         electorate=(state.electorate | set(change.joined)) - set(change.left),
         records=tuple(records[member] for member in sorted(records)),
         candidates=tuple(candidates[i] for i in change.order),
+        ballots=(
+            *state.ballots[: len(state.ballots) - len(change.ballots_removed)],
+            *change.ballots_added,
+        ),
         applied=change.applied[1],
         last_event=change.last_event[1],
     )
@@ -114,6 +126,31 @@ def _record_changes(
         return ()
     old = {record.id: record for record in before.records}
     new = {record.id: record for record in after.records}
+    return tuple(
+        (member, old.get(member), new.get(member))
+        for member in sorted(old.keys() | new.keys())
+        if old.get(member) != new.get(member)
+    )
+
+
+def _new_ballots(before: RaceState, after: RaceState) -> tuple[Ballot, ...]:
+    """The ballots of ``after`` past what it shares with ``before``."""
+    shared = 0
+    for old, new in zip(before.ballots, after.ballots, strict=False):
+        if old != new:
+            break
+        shared += 1
+    return after.ballots[shared:]
+
+
+def _moved(before: RaceState, after: RaceState) -> tuple[tuple[str, str | None, str | None], ...]:
+    """Members whose vote differs between the latest ballots of the two states."""
+    if not after.ballots or (before.ballots and before.ballots[-1] == after.ballots[-1]):
+        return ()
+    old = votes_of(before.ballots[-1]) if before.ballots else {}
+    new = votes_of(after.ballots[-1])
+    if not old or not new:
+        return ()
     return tuple(
         (member, old.get(member), new.get(member))
         for member in sorted(old.keys() | new.keys())

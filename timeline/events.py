@@ -124,6 +124,18 @@ _MEMBER = {"$ref": "#/$defs/member"}
 _COUNTRY = {"$ref": "#/$defs/country"}
 
 
+_SLUG_REF = {"$ref": "#/$defs/slug"}
+
+
+def _slug_list(_: Any, attribute: attrs.Attribute[Any], value: Sequence[str]) -> None:
+    for index, text in enumerate(value):
+        if not _SLUG.fullmatch(text):
+            raise InvalidField(
+                (attribute.name, index),
+                f"{text!r} is not a slug: use lower-case letters, digits and single hyphens",
+            )
+
+
 def _slug_field() -> Any:
     return attrs.field(validator=_slug, metadata={SCHEMA: {"$ref": "#/$defs/slug"}})
 
@@ -255,7 +267,9 @@ class ConditionKind(enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class Citation:
-    """Where a fact comes from: a seed document or a public URL, and a verbatim quote."""
+    """Where a fact comes from: a seed document or a public URL, and a verbatim quote; or
+    an official record or data file (a URL with its ``record`` identifier), which needs
+    no quote."""
 
     document: str | None = attrs.field(
         default=None,
@@ -272,11 +286,23 @@ class Citation:
     )
     publisher: str | None = _text_field(default=None)
     published: Date | None = None
-    quote: str = _paragraph_field()
+    record: str | None = _text_field(default=None)
+    retrieved: Date | None = None
+    quote: str | None = _paragraph_field(default=None)
 
     def __attrs_post_init__(self) -> None:
         if (self.document is None) == (self.url is None):
             raise InvalidField(("document",), "give exactly one of 'document' or 'url'")
+        if self.quote is None and self.record is None:
+            raise InvalidField(
+                ("quote",),
+                "give the verbatim 'quote' that supports the event, or the 'record'"
+                " identifier of the official record or data file cited",
+            )
+        if self.record is not None and self.document is not None:
+            raise InvalidField(
+                ("record",), "a document in seeds/ is an article: cite it by its 'quote'"
+            )
         if self.document is not None:
             _check_document(self.document)
         if self.url is not None:
@@ -421,6 +447,7 @@ class Mention(Event):
     candidate: str = _slug_field()
     name: str = _text_field()
     country: str | None = _country_field(default=None)
+    member: str | None = _member_field(default=None)
 
 
 @attrs.frozen(kw_only=True)
@@ -433,6 +460,7 @@ class Candidacy(Event):
     name: str = _text_field()
     country: str | None = _country_field(default=None)
     put_forward_by: str | None = _member_field(default=None)
+    member: str | None = _member_field(default=None)
 
 
 @attrs.frozen(kw_only=True)
@@ -456,6 +484,116 @@ class Endorsement(Event):
     members: tuple[str, ...] = _members_field(required=True)
     candidate: str = _slug_field()
     conditions: tuple[str, ...] = _texts_field(required=False, default=())
+
+
+class Vote(enum.Enum):
+    """How a member voted on a ballot."""
+
+    FOR = "for"  # for the candidate named (in a straw poll: encourage)
+    AGAINST = "against"  # only in a straw poll: discourage
+    ABSTAIN = "abstain"  # present, voting for no one (in a straw poll: no opinion)
+    ABSENT = "absent"  # did not vote
+
+
+class BallotKind(enum.Enum):
+    """What a ballot asks."""
+
+    VOTE = "vote"  # each member votes for one person, or abstains; it can decide the race
+    STRAW_POLL = "straw_poll"  # each member says for, against or no opinion of each
+    # candidate; it shows where the race stands and decides nothing
+
+
+@attrs.frozen(kw_only=True)
+class Tally:
+    """One line of a ballot's result: how ``members`` (a roll call) voted, or only how
+    many did (``count``: a secret ballot), optionally counted within a ``group``.
+
+    ``candidate`` names who the votes are for (for and against); a person the race does
+    not know yet (a vote for someone who is not a candidate) needs a ``name``, and
+    ``member`` when that person is a member of the electorate.
+    """
+
+    candidate: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_slug), metadata={SCHEMA: _SLUG_REF}
+    )
+    vote: Vote = Vote.FOR
+    members: tuple[str, ...] = _members_field(required=False, default=())
+    count: int | None = _count_field(default=None)
+    group: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_slug), metadata={SCHEMA: _SLUG_REF}
+    )
+    name: str | None = _text_field(default=None)
+    member: str | None = _member_field(default=None)
+
+    def __attrs_post_init__(self) -> None:
+        if bool(self.members) == (self.count is not None):
+            raise InvalidField(
+                ("members",), "give the 'members' who voted so, or only their 'count'"
+            )
+        if self.group is not None and self.count is None:
+            raise InvalidField(("group",), "a roll call names its members: no 'group' count")
+        if self.vote in (Vote.FOR, Vote.AGAINST) and self.candidate is None:
+            raise InvalidField(("candidate",), f"a vote {self.vote.value!r} names its 'candidate'")
+        if (self.name is not None or self.member is not None) and self.vote is not Vote.FOR:
+            raise InvalidField(("name",), "'name' and 'member' are for the person voted for")
+
+    @property
+    def key(self) -> tuple[str | None, Vote, str | None]:
+        """What this line counts: (candidate, vote, group)."""
+        return (self.candidate, self.vote, self.group)
+
+
+def _tallies(instance: Any, attribute: attrs.Attribute[Any], value: Sequence[Tally]) -> None:
+    if not value:
+        raise InvalidField((attribute.name,), "must list at least one entry")
+    seen: set[tuple[str | None, Vote, str | None]] = set()
+    roll_call = bool(value[0].members)
+    for index, tally in enumerate(value):
+        if bool(tally.members) != roll_call:
+            raise InvalidField(
+                (attribute.name, index),
+                "a ballot gives each member's vote (members) or only counts, not both",
+            )
+        if tally.key in seen:
+            raise InvalidField((attribute.name, index), "this line repeats an earlier one")
+        seen.add(tally.key)
+        straw = instance.kind is BallotKind.STRAW_POLL
+        if straw and tally.candidate is None:
+            raise InvalidField(
+                (attribute.name, index, "candidate"),
+                "a straw poll counts votes on each candidate: name the 'candidate'",
+            )
+        if not straw and tally.vote is Vote.AGAINST:
+            raise InvalidField(
+                (attribute.name, index, "vote"), "only a straw poll has votes 'against'"
+            )
+        if not straw and tally.vote is not Vote.FOR and tally.candidate is not None:
+            raise InvalidField(
+                (attribute.name, index, "candidate"),
+                f"a vote {tally.vote.value!r} is for no one: leave out 'candidate'",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Ballot(Event):
+    """A ballot of the electorate: each member's vote (a roll call) or only the counts (a
+    secret ballot). Ballots are numbered in order within a race (or a stage); several may
+    fall on one day. A ballot whose result meets the rule decides the race."""
+
+    TYPE: ClassVar[str] = "ballot"
+
+    number: int = _count_field()
+    kind: BallotKind = BallotKind.VOTE
+    record: str | None = _text_field(default=None)
+    votes: tuple[Tally, ...] = attrs.field(validator=_tallies, metadata={SCHEMA: {"minItems": 1}})
+    eliminated: tuple[str, ...] = attrs.field(
+        default=(), validator=_slug_list, metadata={SCHEMA: {"items": _SLUG_REF}}
+    )
+
+    @property
+    def roll_call(self) -> bool:
+        """True when the ballot gives each member's vote."""
+        return bool(self.votes[0].members)
 
 
 @attrs.frozen(kw_only=True)
@@ -535,6 +673,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Candidacy,
         Condition,
         Endorsement,
+        Ballot,
         Withdrawal,
         Appointment,
         Retraction,

@@ -47,7 +47,7 @@ def to_jsonl(events: Sequence[Event]) -> str:
 
 CSV_COLUMNS = (
     "race", "id", "type", "date", "counts_from", "summary", "candidate", "members",
-    "superseded_by", "citation", "document", "url", "publisher", "published", "quote",
+    "superseded_by", "citation", "document", "url", "publisher", "published", "record", "quote",
     "claim", "disputed_field",
 )  # fmt: skip
 
@@ -83,7 +83,8 @@ def _citation_columns(citation: Citation) -> dict[str, str]:
         "url": citation.url or "",
         "publisher": citation.publisher or "",
         "published": citation.published.text if citation.published else "",
-        "quote": citation.quote,
+        "record": citation.record or "",
+        "quote": citation.quote or "",
         "claim": "",
         "disputed_field": "",
     }
@@ -182,6 +183,8 @@ def _quote(citation: Citation, label: str) -> str:
     if citation.url:
         where = f'<a href="{html.escape(citation.url, quote=True)}">{where}</a>'
     published = f", {html.escape(citation.published.text)}" if citation.published else ""
+    if citation.quote is None:  # an official record
+        return f"<p>{label}: {where}{published}, {html.escape(citation.record or '')}</p>"
     quote = html.escape(citation.quote)
     return f"<blockquote>{quote}</blockquote><p>{label}: {where}{published}</p>"
 

@@ -47,6 +47,8 @@ from timeline.errors import ReplayError, UnknownRaceError
 from timeline.events import (
     EVENT_TYPES,
     Appointment,
+    Ballot,
+    BallotKind,
     Candidacy,
     Condition,
     Correction,
@@ -57,6 +59,8 @@ from timeline.events import (
     Mention,
     Opening,
     Retraction,
+    Tally,
+    Vote,
     Withdrawal,
 )
 from timeline.rules import Rule
@@ -200,6 +204,7 @@ class _Candidate:
         "entered",
         "frozen",
         "id",
+        "member",
         "name",
         "put_forward_by",
         "stated",
@@ -215,8 +220,10 @@ class _Candidate:
         country: str | None,
         put_forward_by: str | None,
         entered: str,
+        member: str | None = None,
     ) -> None:
         self.id = candidate_id
+        self.member = member
         self.name = name
         self.status = status
         self.country = country
@@ -229,7 +236,13 @@ class _Candidate:
     @classmethod
     def thaw(cls, value: Candidate) -> _Candidate:
         copy = cls(
-            value.id, value.name, value.status, value.country, value.put_forward_by, value.entered
+            value.id,
+            value.name,
+            value.status,
+            value.country,
+            value.put_forward_by,
+            value.entered,
+            value.member,
         )
         copy.stated = list(value.stated_conditions)
         for stated in copy.stated:
@@ -246,6 +259,7 @@ class _Candidate:
                 self.status,
                 country=self.country,
                 put_forward_by=self.put_forward_by,
+                member=self.member,
                 backers=backers,
                 stated_conditions=tuple(self.stated),
                 entered=self.entered,
@@ -277,6 +291,7 @@ class Replayer:
     __slots__ = (
         "_candidates",
         "_electorate",
+        "_frozen_ballots",
         "_frozen_electorate",
         "_frozen_records",
         "_made",
@@ -286,6 +301,7 @@ class Replayer:
         "_support",
         "applied",
         "appointed",
+        "ballots",
         "incumbent",
         "last_event",
         "office",
@@ -304,6 +320,8 @@ class Replayer:
         self._records = {record.id: record for record in state.records}
         self._frozen_records: tuple[Member, ...] | None = state.records
         self.size = state.size
+        self.ballots = list(state.ballots)
+        self._frozen_ballots: tuple[Ballot, ...] | None = state.ballots
         self._candidates = {c.id: _Candidate.thaw(c) for c in state.candidates}
         self._support: dict[str, _Held] = {}
         # member -> the last Backing value made for it, and from which entry of
@@ -326,6 +344,8 @@ class Replayer:
         """The immutable state this copy has reached."""
         if self._frozen_electorate is None:
             self._frozen_electorate = frozenset(self._electorate)
+        if self._frozen_ballots is None:
+            self._frozen_ballots = tuple(self.ballots)
         if self._frozen_records is None:
             records = self._records
             self._frozen_records = tuple(records[member] for member in sorted(records))
@@ -353,6 +373,7 @@ class Replayer:
             last_event=self.last_event,
             records=self._frozen_records,
             size=self.size,
+            ballots=self._frozen_ballots,
         )
 
     def apply(self, event: Event) -> None:
@@ -367,7 +388,7 @@ class Replayer:
         # _endorsement and _back for support without conditions, without the calls.
         # The containers held below are changed in place by every rule, never replaced.
         candidates, electorate, support = self._candidates, self._electorate, self._support
-        withdrawn = _WITHDRAWN
+        withdrawn, eliminated = _WITHDRAWN, _ELIMINATED
         count, done = 0, None
         try:
             for event in events:
@@ -381,6 +402,7 @@ class Replayer:
                     if (
                         candidate is None
                         or candidate.status is withdrawn
+                        or candidate.status is eliminated
                         or event.conditions
                         or not electorate.issuperset(members)
                     ):
@@ -458,9 +480,7 @@ class Replayer:
                 ("candidate",),
             )
         if candidate.status not in ACTIVE:
-            raise ReplayError(
-                event.id, f"{candidate_id} has withdrawn from the race", ("candidate",)
-            )
+            raise ReplayError(event.id, f"{candidate_id} {_GONE[candidate.status]}", ("candidate",))
         return candidate
 
     def _back(
@@ -602,7 +622,17 @@ def updated(record: Member | None, change: Member) -> Member:
 def _mention(r: Replayer, event: Mention) -> None:
     if event.candidate in r._candidates:
         return  # a report that names a known candidate again changes nothing
-    r._add(_Candidate(event.candidate, event.name, Status.MENTIONED, event.country, None, event.id))
+    r._add(
+        _Candidate(
+            event.candidate,
+            event.name,
+            Status.MENTIONED,
+            event.country,
+            None,
+            event.id,
+            event.member,
+        )
+    )
 
 
 def _candidacy(r: Replayer, event: Candidacy) -> None:
@@ -623,6 +653,7 @@ def _candidacy(r: Replayer, event: Candidacy) -> None:
             event.country,
             event.put_forward_by,
             event.id,
+            event.member,
         )
         r._add(known)
     else:  # a mentioned or withdrawn candidate (re-)enters, keeping what it had
@@ -630,6 +661,7 @@ def _candidacy(r: Replayer, event: Candidacy) -> None:
         known.status = Status.DECLARED
         known.country = event.country or known.country
         known.put_forward_by = event.put_forward_by
+        known.member = event.member or known.member
         known.frozen = None
     if event.put_forward_by is not None:
         r._back(event.put_forward_by, known, (), event.id)
@@ -652,7 +684,7 @@ def _endorsement(r: Replayer, event: Endorsement) -> None:
     """The general rule; plain support (no conditions, nothing stated) is applied by
     :meth:`Replayer.run` without a call, and must mean the same as this."""
     candidate = r._candidates.get(event.candidate)
-    if candidate is None or candidate.status is _WITHDRAWN:  # not ACTIVE, and faster
+    if candidate is None or candidate.status not in ACTIVE:
         candidate = r._require_candidate(event, event.candidate)  # raises
     if not r._electorate.issuperset(event.members):
         for index, member in enumerate(event.members):
@@ -679,7 +711,192 @@ def _appointment(r: Replayer, event: Appointment) -> None:
     r.takes_office = event.takes_office
 
 
+def _ballot(r: Replayer, event: Ballot) -> None:
+    """A ballot: checked whole (numbers in order, voters in the electorate, each voting
+    once, counts that add up), then recorded; when its result meets the rule, its winner
+    is appointed, else the rule's eliminations apply."""
+    if r.appointed is not None:
+        raise ReplayError(event.id, f"the race is decided: {r.appointed} is appointed", ("type",))
+    last = r.ballots[-1].number if r.ballots else 0
+    if event.number <= last:
+        raise ReplayError(
+            event.id,
+            f"ballot {event.number} replays after ballot {last}: number ballots in the order"
+            " they were held",
+            ("number",),
+        )
+    newcomers = _people_voted_for(r, event)
+    if event.roll_call:
+        _check_roll_call(r, event)
+    else:
+        _check_counts(r, event)
+    for index, candidate_id in enumerate(event.eliminated):
+        known = r._candidates.get(candidate_id)
+        if (known is None or known.status not in ACTIVE) and candidate_id not in newcomers:
+            raise ReplayError(
+                event.id, f"{candidate_id} is not a candidate in the race", ("eliminated", index)
+            )
+    for candidate_id, tally in newcomers.items():
+        assert tally.name is not None  # checked by _people_voted_for
+        r._add(
+            _Candidate(
+                candidate_id, tally.name, Status.MENTIONED, None, None, event.id, tally.member
+            )
+        )
+    r.ballots.append(event)
+    r._frozen_ballots = None
+    for candidate_id in event.eliminated:
+        _eliminate(r, candidate_id)
+    if event.kind is BallotKind.VOTE and r.rule is not None:
+        _decide(r, event)
+
+
+def _people_voted_for(r: Replayer, event: Ballot) -> dict[str, Tally]:
+    """The people ``event`` gives votes to whom the race does not know yet, by id."""
+    newcomers: dict[str, Tally] = {}
+    for index, tally in enumerate(event.votes):
+        if tally.candidate is None:
+            continue
+        known = r._candidates.get(tally.candidate)
+        if known is not None:
+            if known.status is Status.ELIMINATED:
+                raise ReplayError(
+                    event.id, f"{tally.candidate} was eliminated", ("votes", index, "candidate")
+                )
+            continue
+        if tally.candidate in newcomers:
+            continue
+        if tally.name is None:
+            raise ReplayError(
+                event.id,
+                f"unknown candidate {tally.candidate!r}: give the 'name' of a person voted"
+                " for who is not in the race",
+                ("votes", index, "candidate"),
+            )
+        if tally.member is not None and tally.member not in r._electorate:
+            raise ReplayError(
+                event.id,
+                not_a_member(tally.member, r._race, r._electorate),
+                ("votes", index, "member"),
+            )
+        newcomers[tally.candidate] = tally
+    return newcomers
+
+
+def _check_roll_call(r: Replayer, event: Ballot) -> None:
+    """Every voter is in the electorate and votes once (in a straw poll: once on each
+    candidate)."""
+    electorate = r._electorate
+    straw = event.kind is BallotKind.STRAW_POLL
+    seen: set[object] = set()
+    for index, tally in enumerate(event.votes):
+        for position, member in enumerate(tally.members):
+            where = ("votes", index, "members", position)
+            if member not in electorate:
+                raise ReplayError(event.id, not_a_member(member, r._race, electorate), where)
+            key = (member, tally.candidate) if straw else member
+            if key in seen:
+                on = f" on {tally.candidate}" if straw else ""
+                raise ReplayError(event.id, f"{member} votes twice{on} in this ballot", where)
+            seen.add(key)
+
+
+def _check_counts(r: Replayer, event: Ballot) -> None:
+    """Counts that cannot add up are refused: more votes than voters (in a straw poll, on
+    one candidate), more in a group than the group has members, or more in a group than
+    in the whole."""
+    size = r.size if r.size is not None else len(r._electorate)
+    straw = event.kind is BallotKind.STRAW_POLL
+    totals: dict[str | None, int] = {}
+    whole: dict[tuple[str | None, Vote], int] = {}
+    in_group: dict[tuple[str, str | None], int] = {}
+    for tally in event.votes:
+        count = tally.count or 0
+        if tally.group is None:
+            scope = tally.candidate if straw else None
+            totals[scope] = totals.get(scope, 0) + count
+            whole[(tally.candidate, tally.vote)] = count
+        else:
+            scope = tally.candidate if straw else None
+            in_group[(tally.group, scope)] = in_group.get((tally.group, scope), 0) + count
+    for scope, total in totals.items():
+        if total > size:
+            on = f" on {scope}" if scope is not None else ""
+            raise ReplayError(
+                event.id,
+                f"{total} votes counted{on}, more than the {size} members of the electorate",
+                ("votes",),
+            )
+    for index, tally in enumerate(event.votes):
+        if tally.group is None:
+            continue
+        members = sum(1 for m in r._records.values() if m.groups and tally.group in m.groups)
+        scope = tally.candidate if straw else None
+        if r.size is None and in_group[(tally.group, scope)] > members:
+            raise ReplayError(
+                event.id,
+                f"{in_group[(tally.group, scope)]} votes counted in group {tally.group!r},"
+                f" which has {members} members",
+                ("votes", index, "count"),
+            )
+        overall = whole.get((tally.candidate, tally.vote))
+        if overall is not None and (tally.count or 0) > overall:
+            raise ReplayError(
+                event.id,
+                f"{tally.count} in group {tally.group!r}, more than the {overall} counted in all",
+                ("votes", index, "count"),
+            )
+
+
+def _eliminate(r: Replayer, candidate_id: str) -> None:
+    candidate = r._candidates[candidate_id]
+    candidate.status = Status.ELIMINATED
+    candidate.frozen = None
+    for member, held in list(r._support.items()):
+        if held[0] == candidate_id:
+            del r._support[member]
+            r._order = None
+
+
+def _decide(r: Replayer, event: Ballot) -> None:
+    """After a ballot of kind vote: the candidate its result elects is appointed; when
+    nobody is elected, the rule's eliminations apply."""
+    rule = r.rule
+    assert rule is not None
+    state = r.state()
+    tally = state.tally
+    active = [c for c in state.candidates if c.status in ACTIVE]
+    winners = [c for c in active if rule.met(c.id, tally)]
+    if winners:
+        winner = max(winners, key=lambda c: tally.count(c.id, rule.count))
+        candidate = r._candidates[winner.id]
+        candidate.status = Status.APPOINTED
+        candidate.frozen = None
+        r.appointed = winner.id
+        return
+    if rule.eliminate is None:
+        return
+    scores = {c.id: tally.count(c.id, rule.count) for c in active}
+    below = rule.eliminate.below
+    out = [c for c, score in scores.items() if below is not None and score < below]
+    remaining = {c: s for c, s in scores.items() if c not in out}
+    keep = rule.eliminate.lowest_until
+    if keep is not None and len(remaining) > keep:
+        lowest = min(remaining.values())
+        tied = [c for c, score in remaining.items() if score == lowest]
+        if len(remaining) - len(tied) >= keep:
+            out += tied
+    for candidate_id in out:
+        _eliminate(r, candidate_id)
+
+
 _WITHDRAWN = Status.WITHDRAWN
+_ELIMINATED = Status.ELIMINATED
+#: Why a candidate no longer in the race cannot be backed.
+_GONE = {
+    Status.WITHDRAWN: "has withdrawn from the race",
+    Status.ELIMINATED: "was eliminated from the race",
+}
 _Rule = Callable[[Replayer, Any], None]
 
 _RULES: dict[type[Event], _Rule] = {
@@ -689,6 +906,7 @@ _RULES: dict[type[Event], _Rule] = {
     Candidacy: _candidacy,
     Condition: _condition,
     Endorsement: _endorsement,
+    Ballot: _ballot,
     Withdrawal: _withdrawal,
     Appointment: _appointment,
     Retraction: _superseding,

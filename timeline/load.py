@@ -562,6 +562,8 @@ class SeedCache:
     def check(self, citation: Citation) -> Iterator[tuple[str, str]]:
         """(field, message) for each way ``citation`` fails to match its document (a quote
         of any source must also be long enough to prove something)."""
+        if citation.quote is None:  # an official record, cited by its identifier
+            return
         short = too_short(citation.quote)
         if short is not None:
             yield "quote", short
@@ -572,9 +574,9 @@ class SeedCache:
         if text is None:
             why = self._why.get(citation.document, "does not exist in the repository's seeds/")
             yield "document", f"{citation.document} {why}"
-        elif normalize_quote(citation.quote) not in text:
+        elif normalize_quote(quote := citation.quote) not in text:
             raw = self._read(citation.document)  # again: only a quote not found needs it
-            where = f"; {divergence(citation.quote, raw)}" if raw is not None else ""
+            where = f"; {divergence(quote, raw)}" if raw is not None else ""
             yield "quote", f"not found verbatim in {citation.document}{where}"
 
     def _read(self, document: str) -> str | None:

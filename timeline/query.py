@@ -14,6 +14,7 @@ import attrs
 
 from timeline.events import (
     Appointment,
+    Ballot,
     Candidacy,
     Citation,
     Condition,
@@ -54,6 +55,9 @@ def members_named(event: Event) -> frozenset[str]:
         return frozenset(
             (*(m.id for m in event.joined), *event.left, *(m.id for m in event.changed))
         )
+    if isinstance(event, Ballot):
+        named = {m for line in event.votes for m in line.members}
+        return frozenset(named | {line.member for line in event.votes if line.member})
     if isinstance(event, Endorsement):
         return frozenset(event.members)
     if isinstance(event, Condition):
@@ -100,8 +104,12 @@ def superseded_by(events: Sequence[Event]) -> dict[str, str]:
 
 
 def is_member_code(subject: str) -> bool:
-    """Whether ``subject`` names a member (an ISO code) rather than a candidate (a slug)."""
-    return subject in ISO_3166_ALPHA2
+    """Whether ``subject`` names a member (an ISO code, or an identifier such as a Bioguide
+    id) rather than a candidate (a slug). A member written as a slug is told apart by the
+    race: see ``timeline explain``."""
+    return subject in ISO_3166_ALPHA2 or (
+        subject[:1].isupper() and any(c.isdigit() for c in subject)
+    )
 
 
 def events_about(

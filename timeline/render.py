@@ -11,7 +11,7 @@ import enum
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from timeline.events import Citation, Event
+from timeline.events import BallotKind, Citation, Event, Member
 from timeline.state import Backing, Candidate, RaceState, Status
 
 if TYPE_CHECKING:  # for annotations only: `timeline state` needs neither module
@@ -46,6 +46,36 @@ def state_to_json(
         "vacancy": state.vacancy.text if state.vacancy else None,
         "events_applied": state.applied,
         "possibly_already": [_event_json(e) for e in possibly],
+        "electorate_size": state.electorate_size,
+        "ballot": _ballot_json(state),
+    }
+
+
+def _ballot_json(state: RaceState) -> dict[str, Any] | None:
+    """The latest ballot: its counts, and what the rule needs of them."""
+    if not state.ballots:
+        return None
+    ballot, tally, rule = state.ballots[-1], state.tally, state.rule
+    needed = None
+    if rule is not None and rule.decides:
+        first = rule.criteria[0]
+        needed = first.parsed.needed(tally.base(first.count, first.of))
+    return {
+        "id": ballot.id,
+        "number": ballot.number,
+        "kind": ballot.kind.value,
+        "record": ballot.record,
+        "votes": [
+            {
+                "candidate": t.candidate,
+                "vote": t.vote.value,
+                "group": t.group,
+                "count": t.count if t.count is not None else len(t.members),
+                "members": list(t.members),
+            }
+            for t in ballot.votes
+        ],
+        "needed": needed,
     }
 
 
@@ -70,6 +100,7 @@ def _candidate_json(state: RaceState, candidate: Candidate) -> dict[str, Any]:
             for b in candidate.backers
         ],
         "backing_count": len(state.backers_in_electorate(candidate)),
+        "member": candidate.member,
         "stated_conditions": [
             {
                 "member": s.member,
@@ -98,18 +129,20 @@ def render_text(
     if not state.opened:
         lines.append(f"The race {state.race!r} had not opened by this date.")
         return "\n".join(lines) + "\n"
-    size = len(state.electorate)
+    size = state.electorate_size
     leader = state.leader
-    lines.append(f"Electorate ({size}): {' '.join(sorted(state.electorate))}")
+    lines.append(_electorate_line(state))
     rule = state.rule.value if state.rule else "?"
-    if leader is not None:
+    if state.ballots:
+        lines.extend(ballot_lines(state))
+    elif leader is not None:
         backing = len(state.backers_in_electorate(leader))
         verdict = "met" if state.decided else "not met"
         lines.append(f"Rule: {rule} — {verdict}: {backing} of {size} back {leader.name}.")
     else:
         lines.append(f"Rule: {rule} — no candidate has backers yet.")
     holdouts = state.holdouts
-    if leader is not None:
+    if leader is not None and not state.ballots:
         lines.append(f"Holdouts ({len(holdouts)}): {' '.join(holdouts) or 'none'}")
     appointed = state.candidate(state.appointed) if state.appointed else None
     if appointed is None:
@@ -127,6 +160,69 @@ def render_text(
     return "\n".join(lines) + "\n"
 
 
+#: An electorate this large is given by its size, not member by member.
+LISTED_MEMBERS = 60
+
+
+def _electorate_line(state: RaceState) -> str:
+    if state.size is not None:
+        return f"Electorate ({state.size}, known only by its size)"
+    if len(state.electorate) > LISTED_MEMBERS:
+        return f"Electorate ({len(state.electorate)} members)"
+    return f"Electorate ({len(state.electorate)}): {' '.join(sorted(state.electorate))}"
+
+
+def ballot_lines(state: RaceState) -> list[str]:
+    """The latest ballot: who had how many votes, what the rule needs, who is short."""
+    ballot = state.ballots[-1]
+    tally = state.tally
+    names = {c.id: c.name for c in state.candidates}
+    record = f", {ballot.record}" if ballot.record else ""
+    head = f"Ballot {ballot.number} ({ballot.date.text}{record})"
+    if ballot.kind is BallotKind.STRAW_POLL:
+        lines = [f"{head}, a straw poll:"]
+        for candidate in sorted({t.candidate for t in ballot.votes if t.candidate}):
+            parts = [
+                f"{t.count if t.count is not None else len(t.members)} {t.vote.value}"
+                + (f" ({t.group})" if t.group else "")
+                for t in ballot.votes
+                if t.candidate == candidate
+            ]
+            lines.append(f"  {names.get(candidate, candidate)}: {', '.join(parts)}")
+    else:
+        people = sorted(
+            {t.candidate for t in ballot.votes if t.candidate is not None},
+            key=lambda c: (-tally.count(c, "members"), names.get(c, c)),
+        )
+        standing = ", ".join(f"{names.get(c, c)} {tally.count(c, 'members')}" for c in people)
+        others = [
+            f"{t.vote.value} {t.count if t.count is not None else len(t.members)}"
+            for t in ballot.votes
+            if t.candidate is None
+        ]
+        lines = [f"{head}: {standing}" + "".join(f"; {o}" for o in others) + "."]
+    rule = state.rule
+    if rule is None or not rule.decides:
+        return lines
+    first = rule.criteria[0]
+    base = tally.base(first.count, first.of)
+    needed = first.parsed.needed(base)
+    leader = state.leader
+    if state.appointed is not None and leader is not None:
+        got = tally.count(leader.id, first.count)
+        lines.append(f"Rule: {rule.value} — met: {leader.name} has {got} of {base}.")
+    elif leader is not None:
+        got = tally.count(leader.id, first.count)
+        short = f", {needed - got} short" if needed > got else ""
+        lines.append(
+            f"Rule: {rule.value} — not met: {needed} of {base} needed; {leader.name} has"
+            f" {got}{short}."
+        )
+    else:
+        lines.append(f"Rule: {rule.value} — not met: {needed} of {base} needed.")
+    return lines
+
+
 def _candidate_lines(state: RaceState, candidate: Candidate, leader: Candidate | None) -> list[str]:
     facts = [candidate.status.value]
     if candidate.country:
@@ -135,8 +231,14 @@ def _candidate_lines(state: RaceState, candidate: Candidate, leader: Candidate |
         facts.append(f"put forward by {candidate.put_forward_by}")
     if candidate is leader and candidate.status is not Status.APPOINTED:
         facts.append("leading")
-    count = len(state.backers_in_electorate(candidate))
-    lines = [f"{candidate.name} ({candidate.id}): {', '.join(facts)}; {count} backing"]
+    if candidate.member:
+        facts.append(f"member {candidate.member}")
+    if state.ballots:
+        votes = state.tally.count(candidate.id, "members")
+        summary = f"{votes} votes on ballot {state.ballots[-1].number}"
+    else:
+        summary = f"{len(state.backers_in_electorate(candidate))} backing"
+    lines = [f"{candidate.name} ({candidate.id}): {', '.join(facts)}; {summary}"]
     plain = [b.member for b in candidate.backers if not b.conditions]
     if plain:
         lines.append(f"  backed by: {' '.join(plain)}")
@@ -215,6 +317,8 @@ def log_json(events: Sequence[Event], superseded: dict[str, str]) -> list[dict[s
 
 def _cite(citation: Citation) -> str:
     where = citation.document or f"{citation.url} ({citation.publisher})"
+    if citation.quote is None:
+        return f"{where}: {citation.record}"
     return f"{where}: \u201c{citation.quote}\u201d"
 
 
@@ -236,6 +340,7 @@ def _citation_json(citation: Citation) -> dict[str, Any]:
         "document": citation.document,
         "url": citation.url,
         "publisher": citation.publisher,
+        "record": citation.record,
         "quote": citation.quote,
     }
 
@@ -413,6 +518,20 @@ def diff_lines(change: StateDiff, before: RaceState, after: RaceState) -> str:
                 # conditions carried into a new backing are not dropped
                 if stated not in new_stated and stated.member not in now_backing:
                     lines.append(f"{stated.member}'s stated conditions on {name} no longer stand")
+    for ballot in change.ballots_added:
+        lines.append(f"ballot {ballot.number} ({ballot.date.text}): {ballot.summary}")
+    for ballot in change.ballots_removed:
+        lines.append(f"ballot {ballot.number} no longer counts")
+    if change.moved:
+        first = before.ballots[-1].number if before.ballots else None
+        last = after.ballots[-1].number
+        lines.append(f"moved between ballot {first} and ballot {last}: {len(change.moved)}")
+        for member, old, new in change.moved:
+            lines.append(
+                f"  {_member_name(after, member)}: {_vote(names, old)} -> {_vote(names, new)}"
+            )
+    for member, old_record, new_record in change.members:
+        lines.append(f"member {member}: {_record(old_record)} -> {_record(new_record)}")
     if change.decided is not None:
         lines.append(
             "the decision rule is now met"
@@ -420,6 +539,27 @@ def diff_lines(change: StateDiff, before: RaceState, after: RaceState) -> str:
             else "the decision rule is no longer met"
         )
     return "".join(f"{line}\n" for line in lines)
+
+
+def _member_name(state: RaceState, member: str) -> str:
+    record = state.member(member)
+    return f"{record.name} ({member})" if record is not None and record.name else member
+
+
+def _vote(names: dict[str, str], vote: str | None) -> str:
+    if vote is None:
+        return "not on the roll"
+    return names.get(vote, vote)
+
+
+def _record(record: Member | None) -> str:
+    if record is None:
+        return "(nothing known)"
+    parts = [record.name or ""]
+    parts += [f"{w.name} {w.value}" for w in record.weights]
+    if record.groups is not None:
+        parts.append("groups " + (", ".join(record.groups) or "none"))
+    return "; ".join(p for p in parts if p)
 
 
 def _backing_json(backing: Backing) -> dict[str, Any]:
@@ -460,6 +600,10 @@ def diff_json(change: StateDiff, before: RaceState, after: RaceState) -> dict[st
             for item in change.changed
         ],
         "decided": {"from": change.decided[0], "to": change.decided[1]} if change.decided else None,
+        "ballots_added": [b.id for b in change.ballots_added],
+        "ballots_removed": [b.id for b in change.ballots_removed],
+        "moved": [{"member": m, "from": old, "to": new} for m, old, new in change.moved],
+        "members_changed": [m for m, _, _ in change.members],
     }
 
 

@@ -23,7 +23,7 @@ or as a mapping::
       eliminate: {below: 30, lowest_until: 2}
 
 Rule 1: the arithmetic is exact (whole numbers and fractions, never floats).
-Rule 2: everything here is pure: a rule is applied to a :class:`Tally` (standing
+Rule 2: everything here is pure: a rule is applied to a :class:`Counts` (standing
 support or one ballot), which the state module builds.
 """
 
@@ -164,7 +164,7 @@ class Elimination:
             raise InvalidField(("below",), "give 'below', 'lowest_until' or both")
 
 
-class Tally(Protocol):
+class Counts(Protocol):
     """What a rule is applied to: standing support, or one ballot."""
 
     def count(self, candidate: str, weight: str) -> int:
@@ -228,7 +228,7 @@ class Rule:
         """False for a tracker, which only ranks candidates."""
         return self.threshold is not None
 
-    def met(self, candidate: str, tally: Tally) -> bool:
+    def met(self, candidate: str, tally: Counts) -> bool:
         """True when ``candidate`` passes every test and no veto stops it."""
         if not self.decides:
             return False
@@ -239,7 +239,7 @@ class Rule:
                 return False
         return self.veto is None or not tally.vetoed(candidate, self.veto)
 
-    def needed(self, tally: Tally) -> int | None:
+    def needed(self, tally: Counts) -> int | None:
         """What the first test asks for (in its count) out of the tally's base."""
         if not self.decides:
             return None

@@ -78,6 +78,7 @@ def _event(event: Event, superseded: str | None, told: bool) -> dict[str, Any]:
             "where": c.document or c.publisher,
             "url": c.url,
             "published": c.published.text if c.published else None,
+            "record": c.record,
             "quote": c.quote,
             "claim": c.claim if isinstance(c, Dissent) else None,
         }
@@ -295,7 +296,8 @@ function timeline() {
         if (citation.claim) {
           item.append(text("p", "Reported otherwise: " + citation.claim, "dissent"));
         }
-        item.append(text("blockquote", citation.quote));
+        if (citation.quote !== null) item.append(text("blockquote", citation.quote));
+        else item.append(text("p", "Record: " + citation.record, "record"));
         const where = text("p", "", "source" + (kind === "dissent" ? " dissent" : ""));
         if (citation.url) {
           const anchor = text("a", citation.where);

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 import attrs
 
 from timeline.dates import Date
-from timeline.events import ConditionKind, Member
-from timeline.rules import Base, Rule, Tally
+from timeline.events import Ballot, BallotKind, ConditionKind, Member, Vote
+from timeline.rules import Base, Counts, Rule
 
 
 class Status(enum.Enum):
@@ -27,6 +27,7 @@ class Status(enum.Enum):
     DECLARED = "declared"
     WITHDRAWN = "withdrawn"
     APPOINTED = "appointed"
+    ELIMINATED = "eliminated"  # by a ballot, or by the rule after one
 
 
 #: Statuses in which a candidate can still gain backers and lead the race.
@@ -61,6 +62,7 @@ class Candidate:
     status: Status
     country: str | None = None
     put_forward_by: str | None = None
+    member: str | None = None  # the candidate is this member of the electorate
     backers: tuple[Backing, ...] = ()
     stated_conditions: tuple[StatedCondition, ...] = ()
     entered: str = ""  # the id of the event that first named the candidate
@@ -88,6 +90,7 @@ class RaceState:
     # what is known of members beyond their identifier (name, weights, groups), by id
     records: tuple[Member, ...] = ()
     size: int | None = None  # the size of an electorate known only by its size
+    ballots: tuple[Ballot, ...] = ()  # in the order held
 
     @functools.cached_property
     def _records_by_id(self) -> Mapping[str, Member]:
@@ -129,8 +132,11 @@ class RaceState:
         return frozenset(b.member for b in candidate.backers) & self.electorate
 
     @property
-    def tally(self) -> Tally:
-        """What the rule is applied to: the standing support."""
+    def tally(self) -> Counts:
+        """What the rule is applied to: the latest ballot once there is one, else the
+        standing support."""
+        if self.ballots:
+            return BallotTally(self, self.ballots[-1])
         return Standing(self)
 
     def score(self, candidate: Candidate) -> int:
@@ -148,17 +154,33 @@ class RaceState:
         if self.appointed is not None:
             return self.candidate(self.appointed)
         active = [c for c in self.candidates if c.status in ACTIVE]
-        if not any(self.backers_in_electorate(c) for c in active):
+        if self.ballots:
+            if not any(self.score(c) for c in active):
+                return None
+        elif not any(self.backers_in_electorate(c) for c in active):
             return None
         return max(active, key=lambda c: (self.score(c), -self.candidates.index(c)))
 
     @property
     def holdouts(self) -> tuple[str, ...]:
-        """Members of the electorate not backing the leader, sorted."""
+        """Members of the electorate not backing the leader (in a race with ballots: not
+        voting for the leader on the latest roll call), sorted."""
         leader = self.leader
-        if leader is None:
+        supporters = None if leader is None else self.supporters(leader)
+        if supporters is None:
             return ()
-        return tuple(sorted(self.electorate - self.backers_in_electorate(leader)))
+        return tuple(sorted(self.electorate - supporters))
+
+    def supporters(self, candidate: Candidate) -> frozenset[str] | None:
+        """The members of the electorate behind ``candidate``: its backers; in a race with
+        ballots, those who voted for it on the latest ballot (None when that ballot gives
+        only counts, or is a straw poll)."""
+        if not self.ballots:
+            return self.backers_in_electorate(candidate)
+        voted = votes_of(self.ballots[-1])
+        if not voted:
+            return None
+        return frozenset(m for m, vote in voted.items() if vote == candidate.id) & self.electorate
 
     def meets_rule(self, candidate_id: str) -> bool:
         """True when the candidate is active and its backing meets the decision rule."""
@@ -179,7 +201,7 @@ class RaceState:
 
 @attrs.frozen
 class Standing:
-    """The standing support of a race (who backs whom now) as a rule's :class:`Tally`."""
+    """The standing support of a race (who backs whom now) as a rule's :class:`Counts`."""
 
     state: RaceState
 
@@ -211,3 +233,72 @@ class Standing:
     def vetoed(self, candidate: str, group: str) -> bool:
         """Standing support records no opposition yet: nothing vetoes."""
         return False
+
+
+def votes_of(ballot: Ballot) -> dict[str, str]:
+    """Each member's vote on a roll-call ``ballot`` of kind vote: the candidate's id, or
+    ``abstain`` / ``absent`` (empty for a secret ballot or a straw poll)."""
+    if not ballot.roll_call or ballot.kind is not BallotKind.VOTE:
+        return {}
+    return {
+        member: tally.candidate if tally.candidate is not None else tally.vote.value
+        for tally in ballot.votes
+        for member in tally.members
+    }
+
+
+@attrs.frozen
+class BallotTally:
+    """One ballot's result as a rule's :class:`Counts`."""
+
+    state: RaceState
+    ballot: Ballot
+
+    def _lines(self, candidate: str | None, vote: Vote, group: str | None = None) -> int:
+        """How many (of a roll call: what weight) voted ``vote`` on ``candidate``."""
+        return sum(
+            len(t.members) if t.count is None else t.count
+            for t in self.ballot.votes
+            if t.candidate == candidate and t.vote is vote and t.group == group
+        )
+
+    def _weight(self, candidate: str | None, vote: Vote, weight: str) -> int:
+        if weight == "members" or not self.ballot.roll_call:
+            return self._lines(candidate, vote)
+        return sum(
+            self.state.weight(member, weight)
+            for t in self.ballot.votes
+            if t.candidate == candidate and t.vote is vote
+            for member in t.members
+        )
+
+    def count(self, candidate: str, weight: str) -> int:
+        """The votes for ``candidate`` (or their weight, on a roll call)."""
+        return self._weight(candidate, Vote.FOR, weight)
+
+    def base(self, weight: str, of: Base) -> int:
+        """The electorate (its size or weight), or the votes cast for a person."""
+        if of is Base.ELECTORATE:
+            return Standing(self.state).base(weight, of)
+        if self.ballot.kind is BallotKind.STRAW_POLL:  # for and against, on one candidate
+            return max(
+                (
+                    self._weight(c, Vote.FOR, weight) + self._weight(c, Vote.AGAINST, weight)
+                    for c in {t.candidate for t in self.ballot.votes}
+                ),
+                default=0,
+            )
+        people = {t.candidate for t in self.ballot.votes if t.vote is Vote.FOR}
+        return sum(self._weight(c, Vote.FOR, weight) for c in people)
+
+    def vetoed(self, candidate: str, group: str) -> bool:
+        """True when a member of ``group`` voted against ``candidate`` (a straw poll)."""
+        if self.ballot.roll_call:
+            against = {
+                m
+                for t in self.ballot.votes
+                if t.candidate == candidate and t.vote is Vote.AGAINST
+                for m in t.members
+            }
+            return bool(against & self.state.group(group))
+        return self._lines(candidate, Vote.AGAINST, group) > 0

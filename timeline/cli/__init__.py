@@ -25,6 +25,7 @@ from timeline.errors import TimelineError
 #: Command name -> "module:attribute", imported on first use.
 COMMANDS = {
     "state": "timeline.cli.state:state",
+    "races": "timeline.cli.read:races",
     "log": "timeline.cli.read:log",
     "explain": "timeline.cli.read:explain",
     "diff": "timeline.cli.read:diff_command",
@@ -32,6 +33,7 @@ COMMANDS = {
     "validate": "timeline.cli.check:validate",
     "schema": "timeline.cli.check:schema",
     "new": "timeline.cli.new:new",
+    "import": "timeline.cli.imports:import_group",
     "export": "timeline.cli.publish:export",
     "plot": "timeline.cli.publish:plot",
     "site": "timeline.cli.publish:site",

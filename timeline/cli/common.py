@@ -13,7 +13,7 @@ from typing import Any
 import click
 from click.decorators import FC
 
-from timeline.errors import LoadError, TimelineError
+from timeline.errors import LoadError, TimelineError, UnknownRaceError
 from timeline.repository import Repository, find_repository
 
 
@@ -142,3 +142,41 @@ def progress_bar() -> Iterator[Callable[[int, int], None] | None]:
     finally:
         for bar in bars:
             bar.__exit__(None, None, None)
+
+
+def load_race(
+    events: Path | None, race: str | None, day: datetime.date, about: str | None = None
+) -> tuple[Repository, str]:
+    """The repository, loaded for the one race a command is about, and that race: ``race``
+    when given; else the repository's only race; else the one race open on ``day`` (among
+    those whose events name ``about``, a member or a candidate, when given)."""
+    if race is not None:
+        return load(events, race=race, one_race=True), race
+    repository = load(events)
+    if len(repository.races) == 1:
+        return repository, repository.races[0]
+    chosen = races_open(repository, day, about)
+    if len(chosen) != 1:
+        listed = ", ".join(chosen) if chosen else f"none is open on {day.isoformat()}"
+        raise UnknownRaceError(
+            f"choose a race with --race ({listed}; all races: {', '.join(repository.races)})"
+        )
+    return repository.only(chosen[0]), chosen[0]
+
+
+def races_open(repository: Repository, day: datetime.date, about: str | None = None) -> list[str]:
+    """The races of ``repository`` open on ``day`` (whose events name ``about``)."""
+    from timeline.query import candidate_named, members_named
+    from timeline.summary import open_on, summaries
+
+    found = [s.race for s in summaries(repository.events) if open_on(s, day)]
+    if about is None:
+        return found
+    return [
+        race
+        for race in found
+        if any(
+            e.race == race and (about in members_named(e) or candidate_named(e) == about)
+            for e in repository.events
+        )
+    ]

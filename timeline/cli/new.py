@@ -147,7 +147,7 @@ def _enum_of(hint: Any) -> type[enum.Enum] | None:
 def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[str, Any]) -> None:
     directory = events_dir(options.pop("events"))
     repository = load_repository(directory)
-    race = options.pop("race") or _only_race(repository.races)
+    race = options.pop("race") or _only_race(repository, options.get("date"))
     seeds = _Seeds(SeedCache(repository.root), publication_dates(repository.events))
     # What was given as options is checked before anything is asked, so that no answer
     # is lost to a bad option; then each answer is checked as it is given.
@@ -296,10 +296,25 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _only_race(races: tuple[str, ...]) -> str:
-    if len(races) != 1:
-        raise click.UsageError(f"choose a race with --race ({', '.join(races) or 'none yet'})")
-    return races[0]
+def _only_race(repository: Repository, date: str | None) -> str:
+    """The repository's only race; else the one race open on the event's ``date``."""
+    races = repository.races
+    if len(races) == 1:
+        return races[0]
+    open_then: list[str] = []
+    if date:
+        from timeline.cli.common import races_open
+        from timeline.dates import parse_date
+        from timeline.errors import DateError
+
+        try:
+            open_then = races_open(repository, parse_date(date).latest)
+        except DateError:
+            open_then = []
+    if len(open_then) == 1:
+        return open_then[0]
+    listed = ", ".join(open_then or races) or "none yet"
+    raise click.UsageError(f"choose a race with --race ({listed})")
 
 
 def _unless(problems: list[str], answer: T) -> T:
@@ -388,5 +403,11 @@ def _race_directory(repository: Repository, events_dir: Path, race: str) -> Path
     return events_dir / race
 
 
+#: Event types whose fields do not fit options: a ballot lists a line per candidate, each
+#: with its members or count. Ballots are written by an importer (``timeline import``) or
+#: by hand (docs/event-format.md shows one).
+NOT_ASKED = ("ballot",)
+
 for _name, _cls in EVENT_TYPES.items():
-    new.add_command(_new_command(_name, _cls))
+    if _name not in NOT_ASKED:
+        new.add_command(_new_command(_name, _cls))

@@ -42,7 +42,7 @@ def export(events: Path | None, race: str | None, output: str, out: Path | None)
     \b
     Examples:
       timeline export --format csv --out events.csv
-      timeline export --format timelinejs --out timeline.json
+      timeline export --format timelinejs --race nato-secretary-general-2024 --out timeline.json
     """
     repository = load(events)
     chosen = [e for e in repository.events if race is None or e.race == race]
@@ -93,8 +93,8 @@ def plot(
 
     \b
     Examples:
-      timeline plot --out race.png
-      timeline plot --out race.svg --from 2024-02-01 --to 2024-06-30
+      timeline plot --race nato-secretary-general-2024 --out race.png
+      timeline plot --race nato-secretary-general-2024 --out race.svg --from 2024-02-01
     """
     from timeline.chart import chart
     from timeline.plot import draw
@@ -126,7 +126,7 @@ def site(out: Path, events: Path | None, race: str | None) -> None:
 
     \b
     Example:
-      timeline site --out public   # then open public/index.html#2024-06-18
+      timeline site --race nato-secretary-general-2024 --out public  # index.html#2024-06-18
     """
     from timeline.site import site as page
 

@@ -13,6 +13,7 @@ from timeline.cli.common import (
     events_option,
     format_option,
     load,
+    load_race,
     parse_day,
     today,
 )
@@ -110,7 +111,7 @@ def explain(
       timeline explain klaus-iohannis --at 2024-06-20 --format json
     """
     day = at or today()
-    repository = load(events, race=race, one_race=True)
+    repository, race = load_race(events, race, day, about=subject)
     result = state_at(repository.events, day, race)
     if not is_member_code(subject) and result.candidate(subject) is None:
         known = ", ".join(c.id for c in result.candidates) or "none yet"
@@ -156,7 +157,7 @@ def diff_command(
       timeline diff --from 2024-06-17 --to 2024-06-20
     """
     day = end or today()
-    repository = load(events, race=race, one_race=True)
+    repository, race = load_race(events, race, day)
     before = state_at(repository.events, start, race)
     after = state_at(repository.events, day, before.race)
     change = diff(before, after)
@@ -192,3 +193,43 @@ def conflicts(events: Path | None, race: str | None, output: str) -> None:
         click.echo(json.dumps(conflicts_json(found), indent=2, ensure_ascii=False))
     else:
         click.echo(printable(conflicts_text(found)), nl=False)
+
+
+@click.command()
+@events_option
+@format_option("text", "json")
+def races(events: Path | None, output: str) -> None:
+    """List the races in the repository, with their dates.
+
+    One line a race: its id, the day it opened, the day it was decided (or
+    "undecided"), who was appointed, how many events it has, and the office.
+
+    \b
+    Examples:
+      timeline races
+      timeline races --format json
+    """
+    from timeline.summary import summaries
+
+    found = summaries(load(events).events)
+    if output == "json":
+        data = [
+            {
+                "race": s.race,
+                "office": s.office,
+                "opened": s.opened.isoformat() if s.opened else None,
+                "decided": s.decided.isoformat() if s.decided else None,
+                "appointed": s.appointed,
+                "events": s.events,
+            }
+            for s in found
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for s in found:
+        opened = s.opened.isoformat() if s.opened else "not open"
+        decided = s.decided.isoformat() if s.decided else "undecided"
+        who = f", {s.appointed}" if s.appointed else ""
+        click.echo(
+            printable(f"{s.race}  {opened} to {decided}{who}; {s.events} events; {s.office}")
+        )

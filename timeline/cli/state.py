@@ -28,7 +28,7 @@ from timeline.render import render_text, state_to_json
 )
 @known_on_option
 @events_option
-@click.option("--race", default=None, help="The race id, when the repository holds several.")
+@click.option("--race", default=None, help="Only this race. Default: every race open on the day.")
 @format_option("text", "json")
 def state(
     at: datetime.date | None,
@@ -41,9 +41,12 @@ def state(
 
     Prints the electorate, every candidate with status and backers (each with
     its conditions), the holdouts, whether the decision rule is met and who is
-    appointed. An event counts from its latest possible day: "2024-04" counts
-    from 2024-04-30. With --known-on, only events whose sources had certainly
-    been published by that day take part: the race as a reader saw it then.
+    appointed; in a race with ballots, the latest ballot, what the rule needs
+    and who is short. An event counts from its latest possible day: "2024-04"
+    counts from 2024-04-30. With --known-on, only events whose sources had
+    certainly been published by that day take part: the race as a reader saw
+    it then. Without --race, every race open on the day is shown (one opened
+    by then and not decided before it); `timeline races` lists them all.
 
     \b
     Examples:
@@ -52,12 +55,31 @@ def state(
       timeline state --at 2024-06-18 --format json
     """
     day = at or today()
-    repository = load(events, race=race, one_race=True)
-    result = state_at(repository.events, day, race, known_on)
-    known = repository.events if known_on is None else reported_by(repository.events, known_on)
-    possibly = possibly_already(known, day, result.race)
-    if output == "json":
-        data = state_to_json(result, day, possibly, known_on)
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    repository = load(events, race=race, one_race=race is not None)
+    if race is not None or len(repository.races) == 1:
+        chosen = [race or repository.races[0]]
     else:
+        from timeline.summary import open_on, summaries
+
+        found = summaries(repository.events)
+        chosen = [s.race for s in found if open_on(s, day)]
+        if not chosen:
+            listed = ", ".join(
+                f"{s.race} ({s.opened or '?'} to {s.decided or 'undecided'})" for s in found
+            )
+            click.echo(printable(f"No race is open on {day.isoformat()}. Races: {listed}."))
+            return
+    known = repository.events if known_on is None else reported_by(repository.events, known_on)
+    shown: list[dict[str, object]] = []
+    for index, chosen_race in enumerate(chosen):
+        result = state_at(repository.events, day, chosen_race, known_on)
+        possibly = possibly_already(known, day, result.race)
+        if output == "json":
+            shown.append(state_to_json(result, day, possibly, known_on))
+            continue
+        if index:
+            click.echo()
         click.echo(printable(render_text(result, day, possibly, known_on)), nl=False)
+    if output == "json":
+        data = shown[0] if len(shown) == 1 else shown
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
