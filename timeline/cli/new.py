@@ -147,7 +147,12 @@ def _enum_of(hint: Any) -> type[enum.Enum] | None:
 def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[str, Any]) -> None:
     directory = events_dir(options.pop("events"))
     repository = load_repository(directory)
-    race = options.pop("race") or _only_race(repository, options.get("date"))
+    target = options.get("retracts") or options.get("corrects")
+    race = (
+        options.pop("race")
+        or _race_of(repository, target)
+        or _only_race(repository, options.get("date"))
+    )
     seeds = _Seeds(SeedCache(repository.root), publication_dates(repository.events))
     # What was given as options is checked before anything is asked, so that no answer
     # is lost to a bad option; then each answer is checked as it is given.
@@ -294,6 +299,12 @@ def _lists_members(field: attrs.Attribute[Any]) -> bool:
 def _interactive() -> bool:
     """Whether a person can answer questions (standard input is a terminal)."""
     return sys.stdin.isatty()
+
+
+def _race_of(repository: Repository, event_id: str | None) -> str | None:
+    """The race of the event ``event_id`` (a retraction or a correction is in the race of
+    the event it supersedes), if there is one."""
+    return next((e.race for e in repository.events if e.id == event_id), None)
 
 
 def _only_race(repository: Repository, date: str | None) -> str:
