@@ -196,20 +196,23 @@ class _Candidate:
     replayer keeps those, one per member) and with mutable stated conditions.
 
     ``frozen`` is the immutable value this copy last equalled; it is reused
-    while nothing here changes and the backers stay the same.
+    while nothing here changes and the backers stay the same. ``gone`` says, in one
+    attribute the replay's fast path reads, that the status is not one of ``ACTIVE``;
+    setting ``status`` keeps it so.
     """
 
     __slots__ = (
+        "_status",
         "country",
         "entered",
         "frozen",
+        "gone",
         "id",
         "member",
         "name",
         "put_forward_by",
         "stated",
         "stated_by",
-        "status",
     )
 
     def __init__(
@@ -232,6 +235,15 @@ class _Candidate:
         self.stated_by: dict[str, int] = {}  # member -> how many of ``stated`` are its
         self.entered = entered
         self.frozen: Candidate | None = None
+
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    @status.setter
+    def status(self, status: Status) -> None:
+        self._status = status
+        self.gone = status not in ACTIVE
 
     @classmethod
     def thaw(cls, value: Candidate) -> _Candidate:
@@ -388,7 +400,7 @@ class Replayer:
         # _endorsement and _back for support without conditions, without the calls.
         # The containers held below are changed in place by every rule, never replaced.
         candidates, electorate, support = self._candidates, self._electorate, self._support
-        withdrawn, eliminated = _WITHDRAWN, _ELIMINATED
+
         count, done = 0, None
         try:
             for event in events:
@@ -401,8 +413,7 @@ class Replayer:
                     members = event.members
                     if (
                         candidate is None
-                        or candidate.status is withdrawn
-                        or candidate.status is eliminated
+                        or candidate.gone
                         or event.conditions
                         or not electorate.issuperset(members)
                     ):
@@ -684,7 +695,7 @@ def _endorsement(r: Replayer, event: Endorsement) -> None:
     """The general rule; plain support (no conditions, nothing stated) is applied by
     :meth:`Replayer.run` without a call, and must mean the same as this."""
     candidate = r._candidates.get(event.candidate)
-    if candidate is None or candidate.status not in ACTIVE:
+    if candidate is None or candidate.gone:  # not ACTIVE, without hashing the status
         candidate = r._require_candidate(event, event.candidate)  # raises
     if not r._electorate.issuperset(event.members):
         for index, member in enumerate(event.members):
@@ -891,7 +902,6 @@ def _decide(r: Replayer, event: Ballot) -> None:
 
 
 _WITHDRAWN = Status.WITHDRAWN
-_ELIMINATED = Status.ELIMINATED
 #: Why a candidate no longer in the race cannot be backed.
 _GONE = {
     Status.WITHDRAWN: "has withdrawn from the race",
