@@ -179,3 +179,12 @@ def test_a_roll_call_of_the_wrong_shape_is_one_clear_error(tmp_path: Path) -> No
 )
 def test_the_clerks_keys_become_ids(key: str, slug: str) -> None:
     assert slug == person_id(key)
+
+
+def test_explain_finds_the_race_of_a_person_voted_for_and_lists_their_ballots() -> None:
+    """Without --race, explain takes the one race open on the day that names the subject;
+    a person voted for is named by the ballots."""
+    result = CliRunner().invoke(main, ["explain", "mccarthy", "--at", "2023-01-07"])
+    assert 0 == result.exit_code, result.output
+    assert result.output.startswith("McCarthy (mccarthy): appointed")
+    assert "(15 events, in replay order)" in result.output

@@ -80,6 +80,15 @@ def candidate_named(event: Event) -> str | None:
     return None
 
 
+def names_candidate(event: Event, candidate: str) -> bool:
+    """Whether ``event`` is about ``candidate``: names it, or (a ballot) counts votes for,
+    against or eliminating it."""
+    if isinstance(event, Ballot):
+        voted = any(line.candidate == candidate for line in event.votes)
+        return voted or candidate in event.eliminated
+    return candidate_named(event) == candidate
+
+
 @attrs.frozen
 class Conflict:
     """A disagreement recorded in the data: what the event says, and a source against it."""
@@ -129,7 +138,7 @@ def events_about(
     chain: list[Event] = []
     backers: set[str] = set()
     for event in told:
-        if candidate_named(event) == subject:
+        if names_candidate(event, subject):
             chain.append(event)
             if isinstance(event, Endorsement):
                 backers |= set(event.members)

@@ -166,7 +166,7 @@ def load_race(
 
 def races_open(repository: Repository, day: datetime.date, about: str | None = None) -> list[str]:
     """The races of ``repository`` open on ``day`` (whose events name ``about``)."""
-    from timeline.query import candidate_named, members_named
+    from timeline.query import members_named, names_candidate
     from timeline.summary import open_on, summaries
 
     found = [s.race for s in summaries(repository.events) if open_on(s, day)]
@@ -176,7 +176,7 @@ def races_open(repository: Repository, day: datetime.date, about: str | None = N
         race
         for race in found
         if any(
-            e.race == race and (about in members_named(e) or candidate_named(e) == about)
+            e.race == race and (about in members_named(e) or names_candidate(e, about))
             for e in repository.events
         )
     ]
