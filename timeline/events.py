@@ -127,15 +127,6 @@ _COUNTRY = {"$ref": "#/$defs/country"}
 _SLUG_REF = {"$ref": "#/$defs/slug"}
 
 
-def _slug_list(_: Any, attribute: attrs.Attribute[Any], value: Sequence[str]) -> None:
-    for index, text in enumerate(value):
-        if not _SLUG.fullmatch(text):
-            raise InvalidField(
-                (attribute.name, index),
-                f"{text!r} is not a slug: use lower-case letters, digits and single hyphens",
-            )
-
-
 def _slug_field() -> Any:
     return attrs.field(validator=_slug, metadata={SCHEMA: {"$ref": "#/$defs/slug"}})
 
@@ -587,7 +578,7 @@ class Ballot(Event):
     record: str | None = _text_field(default=None)
     votes: tuple[Tally, ...] = attrs.field(validator=_tallies, metadata={SCHEMA: {"minItems": 1}})
     eliminated: tuple[str, ...] = attrs.field(
-        default=(), validator=_slug_list, metadata={SCHEMA: {"items": _SLUG_REF}}
+        default=(), validator=_slugs, metadata={SCHEMA: {"items": _SLUG_REF, "uniqueItems": True}}
     )
 
     @property
