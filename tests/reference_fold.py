@@ -78,13 +78,9 @@ def _opening(event: Opening, state: RaceState) -> RaceState:
         electorate=frozenset(event.member_ids),
         incumbent=event.incumbent,
         vacancy=event.vacancy,
-        records=_sorted_records(m for m in event.electorate if _known(m)),
+        records=_sorted_records(m for m in event.electorate if not m.bare),
         size=event.size,
     )
-
-
-def _known(member: Member) -> bool:
-    return member.name is not None or bool(member.weights) or member.groups is not None
 
 
 def _sorted_records(records: Iterable[Member]) -> tuple[Member, ...]:
@@ -126,7 +122,7 @@ def _electorate_change(event: ElectorateChange, state: RaceState) -> RaceState:
         for c in state.candidates
     )
     records = {r.id: r for r in state.records if r.id not in gone}
-    records.update({m.id: m for m in event.joined if _known(m)})
+    records.update({m.id: m for m in event.joined if not m.bare})
     for change in event.changed:  # weights by name, the rest when given
         old = records.get(change.id, Member(id=change.id))
         kept = {w.name: w for w in old.weights}

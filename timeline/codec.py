@@ -209,7 +209,7 @@ def _rule_hook(conv: cattrs.Converter) -> Callable[[Any, Any], Rule]:
 
 
 def _unstructure_member(member: Member) -> Any:
-    if member.name is None and not member.weights and member.groups is None:
+    if member.bare:
         return member.id
     data: dict[str, Any] = {"id": member.id}
     if member.name is not None:

@@ -225,6 +225,11 @@ class Member:
         metadata={SCHEMA: {"items": {"$ref": "#/$defs/slug"}, "uniqueItems": True}},
     )
 
+    @property
+    def bare(self) -> bool:
+        """True when nothing is known of the member but its identifier."""
+        return self.name is None and not self.weights and self.groups is None
+
     def weight(self, name: str) -> int:
         """The weight called ``name`` (0 when the member has none of that name)."""
         return next((w.value for w in self.weights if w.name == name), 0)
@@ -527,6 +532,11 @@ class Tally:
             raise InvalidField(("candidate",), f"a vote {self.vote.value!r} names its 'candidate'")
         if (self.name is not None or self.member is not None) and self.vote is not Vote.FOR:
             raise InvalidField(("name",), "'name' and 'member' are for the person voted for")
+
+    @property
+    def size(self) -> int:
+        """How many voted so: the members named, or the count."""
+        return len(self.members) if self.count is None else self.count
 
     @property
     def key(self) -> tuple[str | None, Vote, str | None]:

@@ -400,7 +400,6 @@ class Replayer:
         # _endorsement and _back for support without conditions, without the calls.
         # The containers held below are changed in place by every rule, never replaced.
         candidates, electorate, support = self._candidates, self._electorate, self._support
-
         count, done = 0, None
         try:
             for event in events:
@@ -556,15 +555,11 @@ def _opening(r: Replayer, event: Opening) -> None:
     r._electorate.clear()
     r._electorate.update(member.id for member in event.electorate)
     r._frozen_electorate = None
-    r._records = {m.id: m for m in event.electorate if _known_beyond_id(m)}
+    r._records = {m.id: m for m in event.electorate if not m.bare}
     r._frozen_records = None
     r.size = event.size
     r.incumbent = event.incumbent
     r.vacancy = event.vacancy
-
-
-def _known_beyond_id(member: Member) -> bool:
-    return member.name is not None or bool(member.weights) or member.groups is not None
 
 
 def _electorate_change(r: Replayer, event: ElectorateChange) -> None:
@@ -604,7 +599,7 @@ def _electorate_change(r: Replayer, event: ElectorateChange) -> None:
             r._frozen_records = None
     for joining in event.joined:
         electorate.add(joining.id)
-        if _known_beyond_id(joining):
+        if not joining.bare:
             r._records[joining.id] = joining
             r._frozen_records = None
     for changing in event.changed:
@@ -901,7 +896,6 @@ def _decide(r: Replayer, event: Ballot) -> None:
         _eliminate(r, candidate_id)
 
 
-_WITHDRAWN = Status.WITHDRAWN
 #: Why a candidate no longer in the race cannot be backed.
 _GONE = {
     Status.WITHDRAWN: "has withdrawn from the race",

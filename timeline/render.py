@@ -56,10 +56,7 @@ def _ballot_json(state: RaceState) -> dict[str, Any] | None:
     if not state.ballots:
         return None
     ballot, tally, rule = state.ballots[-1], state.tally, state.rule
-    needed = None
-    if rule is not None and rule.decides:
-        first = rule.criteria[0]
-        needed = first.parsed.needed(tally.base(first.count, first.of))
+    needed = rule.needed(tally) if rule is not None else None
     return {
         "id": ballot.id,
         "number": ballot.number,
@@ -70,7 +67,7 @@ def _ballot_json(state: RaceState) -> dict[str, Any] | None:
                 "candidate": t.candidate,
                 "vote": t.vote.value,
                 "group": t.group,
-                "count": t.count if t.count is not None else len(t.members),
+                "count": t.size,
                 "members": list(t.members),
             }
             for t in ballot.votes
@@ -183,8 +180,7 @@ def ballot_lines(state: RaceState) -> list[str]:
         lines = [f"{head}, a straw poll:"]
         for candidate in sorted({t.candidate for t in ballot.votes if t.candidate}):
             parts = [
-                f"{t.count if t.count is not None else len(t.members)} {t.vote.value}"
-                + (f" ({t.group})" if t.group else "")
+                f"{t.size} {t.vote.value}" + (f" ({t.group})" if t.group else "")
                 for t in ballot.votes
                 if t.candidate == candidate
             ]
@@ -195,11 +191,7 @@ def ballot_lines(state: RaceState) -> list[str]:
             key=lambda c: (-tally.count(c, "members"), names.get(c, c)),
         )
         standing = ", ".join(f"{names.get(c, c)} {tally.count(c, 'members')}" for c in people)
-        others = [
-            f"{t.vote.value} {t.count if t.count is not None else len(t.members)}"
-            for t in ballot.votes
-            if t.candidate is None
-        ]
+        others = [f"{t.vote.value} {t.size}" for t in ballot.votes if t.candidate is None]
         lines = [f"{head}: {standing}" + "".join(f"; {o}" for o in others) + "."]
     rule = state.rule
     if rule is None or not rule.decides:

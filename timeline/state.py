@@ -255,9 +255,9 @@ class BallotTally:
     ballot: Ballot
 
     def _lines(self, candidate: str | None, vote: Vote, group: str | None = None) -> int:
-        """How many (of a roll call: what weight) voted ``vote`` on ``candidate``."""
+        """How many voted ``vote`` on ``candidate`` (within ``group``, when given)."""
         return sum(
-            len(t.members) if t.count is None else t.count
+            t.size
             for t in self.ballot.votes
             if t.candidate == candidate and t.vote is vote and t.group == group
         )

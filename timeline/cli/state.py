@@ -14,6 +14,7 @@ from timeline.cli.common import (
     known_on_option,
     load,
     parse_day,
+    races_open,
     today,
 )
 from timeline.errors import printable
@@ -59,11 +60,11 @@ def state(
     if race is not None or len(repository.races) == 1:
         chosen = [race or repository.races[0]]
     else:
-        from timeline.summary import open_on, summaries
-
-        found = summaries(repository.events)
-        chosen = [s.race for s in found if open_on(s, day)]
+        chosen = races_open(repository, day)
         if not chosen:
+            from timeline.summary import summaries
+
+            found = summaries(repository.events)
             listed = ", ".join(
                 f"{s.race} ({s.opened or '?'} to {s.decided or 'undecided'})" for s in found
             )
