@@ -524,7 +524,13 @@ def _replay(
                 " this endorsement changes nothing",
                 severity="warning",
             )
-        if warn and isinstance(event, Appointment) and not replayer.meets_rule(event.candidate):
+        if (
+            warn
+            and isinstance(event, Appointment)
+            and replayer.rule is not None
+            and replayer.rule.decides  # a tracker's rule decides nothing: no warning
+            and not replayer.meets_rule(event.candidate)
+        ):
             path, position = _where(event, ("candidate",), files, corrected)
             rule = replayer.rule.value if replayer.rule else ""
             yield Problem(

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from timeline.events import BallotKind, Citation, Event, Member
+from timeline.rules import Base
 from timeline.state import Backing, Candidate, RaceState, Status
 
 if TYPE_CHECKING:  # for annotations only: `timeline state` needs neither module
@@ -130,8 +131,11 @@ def render_text(
     leader = state.leader
     lines.append(_electorate_line(state))
     rule = state.rule.value if state.rule else "?"
+    ranks = state.rule is not None and not state.rule.decides
     if state.ballots:
         lines.extend(ballot_lines(state))
+    elif ranks and leader is not None:
+        lines.append(f"Rule: {rule} — {leader.name} leads with {_score(state, leader)}.")
     elif leader is not None:
         backing = len(state.backers_in_electorate(leader))
         verdict = "met" if state.decided else "not met"
@@ -139,8 +143,8 @@ def render_text(
     else:
         lines.append(f"Rule: {rule} — no candidate has backers yet.")
     holdouts = state.holdouts
-    if leader is not None and not state.ballots:
-        lines.append(f"Holdouts ({len(holdouts)}): {' '.join(holdouts) or 'none'}")
+    if leader is not None and not state.ballots and not ranks:
+        lines.append(f"Holdouts ({len(holdouts)}): {_listed(holdouts)}")
     appointed = state.candidate(state.appointed) if state.appointed else None
     if appointed is None:
         lines.append("Appointed: nobody yet")
@@ -148,7 +152,10 @@ def render_text(
         lines.append(f"Appointed: {appointed.name}, taking office {state.takes_office.text}")
     else:
         lines.append(f"Appointed: {appointed.name}")
-    for candidate in state.candidates:
+    shown = list(state.candidates)
+    if ranks:  # a tracker: by what it ranks by, then by entry
+        shown.sort(key=lambda c: -state.score(c))
+    for candidate in shown:
         lines.append("")
         lines.extend(_candidate_lines(state, candidate, leader))
     if possibly:
@@ -157,8 +164,28 @@ def render_text(
     return "\n".join(lines) + "\n"
 
 
-#: An electorate this large is given by its size, not member by member.
+#: An electorate (or a list of holdouts or backers) this large is given by its size, not
+#: member by member; ``--format json`` lists every one.
 LISTED_MEMBERS = 60
+
+
+def _listed(members: Sequence[str]) -> str:
+    if len(members) > LISTED_MEMBERS:
+        return f"{len(members)} members (--format json lists them)"
+    return " ".join(members) or "none"
+
+
+def _score(state: RaceState, candidate: Candidate) -> str:
+    """What a tracker ranks ``candidate`` by: its weight out of the electorate's, and its
+    members."""
+    assert state.rule is not None
+    counted = state.rule.count
+    backing = len(state.backers_in_electorate(candidate))
+    members = f"{backing} of {state.electorate_size} members"
+    if counted == "members":
+        return members
+    total = state.tally.base(counted, Base.ELECTORATE)
+    return f"{state.score(candidate)} of {total} {counted} ({members})"
 
 
 def _electorate_line(state: RaceState) -> str:
@@ -228,12 +255,15 @@ def _candidate_lines(state: RaceState, candidate: Candidate, leader: Candidate |
     if state.ballots:
         votes = state.tally.count(candidate.id, "members")
         summary = f"{votes} votes on ballot {state.ballots[-1].number}"
+    elif state.rule is not None and not state.rule.decides and state.rule.count != "members":
+        summary = f"{state.score(candidate)} {state.rule.count}, "
+        summary += f"{len(state.backers_in_electorate(candidate))} backing"
     else:
         summary = f"{len(state.backers_in_electorate(candidate))} backing"
     lines = [f"{candidate.name} ({candidate.id}): {', '.join(facts)}; {summary}"]
     plain = [b.member for b in candidate.backers if not b.conditions]
     if plain:
-        lines.append(f"  backed by: {' '.join(plain)}")
+        lines.append(f"  backed by: {_listed(plain)}")
     for backing in candidate.backers:
         for index, condition in enumerate(backing.conditions):
             label = backing.member if index == 0 else " " * len(backing.member)

@@ -8,6 +8,7 @@ import click
 
 from timeline.cli.common import events_dir, events_option
 from timeline.errors import printable
+from timeline.events import Event
 
 
 @click.group(name="import")
@@ -20,8 +21,10 @@ def import_group() -> None:
     that exists with other content stops the import before anything is written.
 
     \b
-    Example:
+    Examples:
       timeline import house-speaker ../shared/data/us-house-speaker-2023/votes
+      timeline import fivethirtyeight-endorsements \\
+        ../shared/data/fivethirtyeight-endorsements-2020/snapshots
     """
 
 
@@ -40,10 +43,37 @@ def house_speaker(folder: Path, events: Path | None) -> None:
     Examples:
       timeline import house-speaker ../shared/data/us-house-speaker-2023/votes
     """
-    from timeline.importers import write_events
     from timeline.importers.house import import_folder
 
-    found = import_folder(folder)
+    _write(folder, import_folder(folder), events)
+
+
+@import_group.command(name="fivethirtyeight-endorsements")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@events_option
+def fivethirtyeight_endorsements(folder: Path, events: Path | None) -> None:
+    """FiveThirtyEight's 2020 endorsement primary, from dated copies of its file.
+
+    FOLDER holds copies of endorsements-2020.csv, each named YYYY-MM-DD_*.csv by
+    the day it reflects. The race is a tracker ranked by endorsement points: the
+    universe of potential endorsers (with their points, category and party),
+    every endorsement and switch, the endorsers who join, leave or change from
+    one copy to the next. Each event cites the copy that first showed it, so
+    --known-on DAY shows what FiveThirtyEight showed on that day.
+
+    \b
+    Examples:
+      timeline import fivethirtyeight-endorsements \\
+        ../shared/data/fivethirtyeight-endorsements-2020/snapshots
+    """
+    from timeline.importers.fivethirtyeight import import_folder
+
+    _write(folder, import_folder(folder), events)
+
+
+def _write(folder: Path, found: list[Event], events: Path | None) -> None:
+    from timeline.importers import write_events
+
     written, unchanged = write_events(events_dir(events), found)
     click.echo(
         printable(
