@@ -28,11 +28,21 @@ from timeline.events import (
     Member,
     Mention,
     Opening,
+    Position,
     Retraction,
+    Stance,
     Withdrawal,
 )
 from timeline.fold import not_a_member, replay_order
-from timeline.state import ACTIVE, Backing, Candidate, RaceState, StatedCondition, Status
+from timeline.state import (
+    ACTIVE,
+    Backing,
+    Candidate,
+    RaceState,
+    StanceHeld,
+    StatedCondition,
+    Status,
+)
 
 
 def apply(state: RaceState, event: Event) -> RaceState:
@@ -118,6 +128,7 @@ def _electorate_change(event: ElectorateChange, state: RaceState) -> RaceState:
             c,
             backers=tuple(b for b in c.backers if b.member not in gone),
             stated_conditions=tuple(s for s in c.stated_conditions if s.member not in gone),
+            stances=tuple(s for s in c.stances if s.member not in gone),
         )
         for c in state.candidates
     )
@@ -186,6 +197,7 @@ def _candidacy(event: Candidacy, state: RaceState) -> RaceState:
         backers=known.backers if known is not None else (),
         stated_conditions=known.stated_conditions if known is not None else (),
         entered=known.entered if known is not None else event.id,
+        stances=known.stances if known is not None else (),
     )
     if known is None:
         state = attrs.evolve(state, candidates=(*state.candidates, candidate))
@@ -216,6 +228,35 @@ def _endorsement(event: Endorsement, state: RaceState) -> RaceState:
     for member in event.members:
         state = _back(state, member, event.candidate, event.conditions, event.id)
     return state
+
+
+@_apply.register
+def _stance(event: Stance, state: RaceState) -> RaceState:
+    """Opposing or abstaining ends a backing of the candidate and is held; ``none`` ends
+    either, and needs one of them to end."""
+    candidate = _require_candidate(state, event, event.candidate)
+    for index, member in enumerate(event.members):
+        _require_member(state, event, member, ("members", index))
+        holds = candidate.backing(member) is not None or any(
+            s.member == member for s in candidate.stances
+        )
+        if event.stance is Position.NONE and not holds:
+            raise ReplayError(
+                event.id,
+                f"{member} neither backs {candidate.id} nor takes a stance on it:"
+                " there is nothing to drop",
+                ("members", index),
+            )
+    listed = set(event.members)
+    kept = [s for s in candidate.stances if s.member not in listed]
+    if event.stance is not Position.NONE:
+        kept += [StanceHeld(m, event.stance, event.id) for m in event.members]
+    updated = attrs.evolve(
+        candidate,
+        backers=tuple(b for b in candidate.backers if b.member not in listed),
+        stances=tuple(sorted(kept, key=lambda s: s.member)),
+    )
+    return _replace(state, updated)
 
 
 @_apply.register
@@ -445,6 +486,7 @@ def _back(
                 stated_conditions=tuple(
                     s for s in candidate.stated_conditions if s.member != member
                 ),
+                stances=tuple(s for s in candidate.stances if s.member != member),
             )
         )
     return attrs.evolve(state, candidates=tuple(candidates))

@@ -41,7 +41,7 @@ from timeline import (
     parse_date,
     replay_order,
 )
-from timeline.events import SUPERSEDING, Ballot, BallotKind, Tally, Vote
+from timeline.events import SUPERSEDING, Ballot, BallotKind, Position, Stance, Tally, Vote
 from timeline.rules import Base, Criterion, Elimination
 
 RACE = "test-race"
@@ -265,6 +265,11 @@ _OWN_FIELDS: dict[type[Event], dict[str, Any]] = {
         "candidate": st.sampled_from(CANDIDATES),
         "conditions": st.lists(texts, max_size=2).map(tuple),
     },
+    Stance: {
+        "members": member_groups,
+        "candidate": st.sampled_from(CANDIDATES),
+        "stance": st.sampled_from(Position),
+    },
     Withdrawal: {"candidate": st.sampled_from(CANDIDATES)},
     Ballot: {
         "number": st.integers(1, 30),
@@ -345,6 +350,8 @@ _SUPPORT_EVENTS = st.one_of(
     _race_event(Endorsement),
     _race_event(Endorsement),
     _race_event(Endorsement),
+    _race_event(Stance),
+    _race_event(Stance),
     _race_event(ElectorateChange, joined=_joining),
     _race_event(ElectorateChange, left=_pair),
     _race_event(ElectorateChange, changed=_changing),

@@ -23,6 +23,7 @@ from timeline import (
     ReplayError,
     Retraction,
     Rule,
+    Stance,
     Status,
     Withdrawal,
     fold,
@@ -117,6 +118,10 @@ def _naive(events: list[Event], at: datetime.date) -> tuple[set[str], dict[str, 
         elif isinstance(event, Endorsement):
             for member in event.members:
                 backs[member] = event.candidate
+        elif isinstance(event, Stance):  # any stance other than support ends a backing
+            for member in event.members:
+                if backs.get(member) == event.candidate:
+                    del backs[member]
         elif isinstance(event, Withdrawal):
             status[event.candidate] = "withdrawn"
         elif isinstance(event, Appointment):

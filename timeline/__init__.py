@@ -43,7 +43,9 @@ from timeline.events import (
     Member,
     Mention,
     Opening,
+    Position,
     Retraction,
+    Stance,
     Tally,
     Vote,
     Weight,
@@ -62,7 +64,7 @@ from timeline.fold import (
     told_at,
 )
 from timeline.rules import Rule
-from timeline.state import Backing, Candidate, RaceState, StatedCondition, Status
+from timeline.state import Backing, Candidate, RaceState, StanceHeld, StatedCondition, Status
 
 # The shell's names (reading YAML, cattrs, files) are imported on first use (PEP 562):
 # a warm `timeline state` needs none of them, and they cost more than the command.
@@ -120,6 +122,7 @@ __all__ = [
     "Member",
     "Mention",
     "Opening",
+    "Position",
     "Problem",
     "RaceState",
     "ReplayError",
@@ -128,6 +131,8 @@ __all__ = [
     "RepositoryNotFoundError",
     "Retraction",
     "Rule",
+    "Stance",
+    "StanceHeld",
     "StatedCondition",
     "Status",
     "Tally",

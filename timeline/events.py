@@ -482,6 +482,31 @@ class Endorsement(Event):
     conditions: tuple[str, ...] = _texts_field(required=False, default=())
 
 
+class Position(enum.Enum):
+    """A stance other than support (support is an ``endorsement``)."""
+
+    OPPOSE = "oppose"  # against the candidate: a veto, where the member's group holds one
+    ABSTAIN = "abstain"  # declares it takes no side on the candidate
+    NONE = "none"  # drops its backing of (or stance on) the candidate, backing no one else
+
+
+@attrs.frozen(kw_only=True)
+class Stance(Event):
+    """Members oppose a candidate, abstain on it, or no longer back it (``none``).
+
+    ``none`` is "no longer endorses": the backing ends without a switch to anyone else.
+
+    Opposing or abstaining ends a member's backing of that candidate; backing it again
+    (an endorsement) ends the stance.
+    """
+
+    TYPE: ClassVar[str] = "stance"
+
+    members: tuple[str, ...] = _members_field(required=True)
+    candidate: str = _slug_field()
+    stance: Position
+
+
 class Vote(enum.Enum):
     """How a member voted on a ballot."""
 
@@ -674,6 +699,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Candidacy,
         Condition,
         Endorsement,
+        Stance,
         Ballot,
         Withdrawal,
         Appointment,

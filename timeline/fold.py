@@ -58,7 +58,9 @@ from timeline.events import (
     Member,
     Mention,
     Opening,
+    Position,
     Retraction,
+    Stance,
     Tally,
     Vote,
     Withdrawal,
@@ -69,6 +71,7 @@ from timeline.state import (
     Backing,
     Candidate,
     RaceState,
+    StanceHeld,
     StatedCondition,
     Status,
 )
@@ -211,6 +214,7 @@ class _Candidate:
         "member",
         "name",
         "put_forward_by",
+        "stances",
         "stated",
         "stated_by",
     )
@@ -233,6 +237,7 @@ class _Candidate:
         self.put_forward_by = put_forward_by
         self.stated: list[StatedCondition] = []  # in the order stated
         self.stated_by: dict[str, int] = {}  # member -> how many of ``stated`` are its
+        self.stances: dict[str, StanceHeld] = {}  # member -> its stance, other than support
         self.entered = entered
         self.frozen: Candidate | None = None
 
@@ -257,6 +262,7 @@ class _Candidate:
             value.member,
         )
         copy.stated = list(value.stated_conditions)
+        copy.stances = {held.member: held for held in value.stances}
         for stated in copy.stated:
             copy.stated_by[stated.member] = copy.stated_by.get(stated.member, 0) + 1
         copy.frozen = value
@@ -275,6 +281,7 @@ class _Candidate:
                 backers=backers,
                 stated_conditions=tuple(self.stated),
                 entered=self.entered,
+                stances=tuple(self.stances[member] for member in sorted(self.stances)),
             )
         return frozen
 
@@ -413,6 +420,7 @@ class Replayer:
                     if (
                         candidate is None
                         or candidate.gone
+                        or candidate.stances
                         or event.conditions
                         or not electorate.issuperset(members)
                     ):
@@ -498,6 +506,9 @@ class Replayer:
     ) -> None:
         """``member`` backs ``candidate``: it stops backing anyone else (one backing per
         member), conditions it stated on this candidate carry over, new ones are added."""
+        if member in candidate.stances:  # support ends its opposing or abstaining
+            del candidate.stances[member]
+            candidate.frozen = None
         held = self._support.get(member)
         stated = member in candidate.stated_by
         if held is None:
@@ -595,6 +606,8 @@ def _electorate_change(r: Replayer, event: ElectorateChange) -> None:
         for candidate in r._candidates.values():
             if member in candidate.stated_by:
                 candidate.drop_stated(member)
+            if candidate.stances.pop(member, None) is not None:
+                candidate.frozen = None
         if r._records.pop(member, None) is not None:
             r._frozen_records = None
     for joining in event.joined:
@@ -697,6 +710,32 @@ def _endorsement(r: Replayer, event: Endorsement) -> None:
             r._require_member(event, member, ("members", index))  # one raises
     for member in event.members:
         r._back(member, candidate, event.conditions, event.id)
+
+
+def _stance(r: Replayer, event: Stance) -> None:
+    """Members oppose, abstain on, or stop backing a candidate (see :class:`Stance`)."""
+    candidate = r._require_candidate(event, event.candidate)
+    for index, member in enumerate(event.members):  # check all before changing any
+        r._require_member(event, member, ("members", index))
+        held = r._support.get(member)
+        backs = held is not None and held[0] == candidate.id
+        if event.stance is Position.NONE and not backs and member not in candidate.stances:
+            raise ReplayError(
+                event.id,
+                f"{member} neither backs {candidate.id} nor takes a stance on it:"
+                " there is nothing to drop",
+                ("members", index),
+            )
+    for member in event.members:
+        held = r._support.get(member)
+        if held is not None and held[0] == candidate.id:
+            del r._support[member]
+            r._order = None
+        if event.stance is Position.NONE:
+            candidate.stances.pop(member, None)
+        else:
+            candidate.stances[member] = StanceHeld(member, event.stance, event.id)
+    candidate.frozen = None
 
 
 def _withdrawal(r: Replayer, event: Withdrawal) -> None:
@@ -910,6 +949,7 @@ _RULES: dict[type[Event], _Rule] = {
     Candidacy: _candidacy,
     Condition: _condition,
     Endorsement: _endorsement,
+    Stance: _stance,
     Ballot: _ballot,
     Withdrawal: _withdrawal,
     Appointment: _appointment,

@@ -11,7 +11,7 @@ import enum
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from timeline.events import BallotKind, Citation, Event, Member
+from timeline.events import BallotKind, Citation, Event, Member, Position
 from timeline.rules import Base
 from timeline.state import Backing, Candidate, RaceState, Status
 
@@ -107,6 +107,10 @@ def _candidate_json(state: RaceState, candidate: Candidate) -> dict[str, Any]:
                 "event": s.event,
             }
             for s in candidate.stated_conditions
+        ],
+        "stances": [
+            {"member": s.member, "stance": s.stance.value, "event": s.event}
+            for s in candidate.stances
         ],
         "entered": candidate.entered,
     }
@@ -268,6 +272,10 @@ def _candidate_lines(state: RaceState, candidate: Candidate, leader: Candidate |
         for index, condition in enumerate(backing.conditions):
             label = backing.member if index == 0 else " " * len(backing.member)
             lines.append(f"  {label} backs on condition: {condition}")
+    for stance, phrase in ((Position.OPPOSE, "opposed by"), (Position.ABSTAIN, "abstaining")):
+        taking = candidate.members_taking(stance)
+        if taking:
+            lines.append(f"  {phrase}: {_listed(taking)}")
     for stated in candidate.stated_conditions:
         kind = "support" if stated.kind.value == "support" else "not blocking"
         for condition in stated.conditions:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import attrs
 
 from timeline.dates import Date
-from timeline.events import Ballot, BallotKind, ConditionKind, Member, Vote
+from timeline.events import Ballot, BallotKind, ConditionKind, Member, Position, Vote
 from timeline.rules import Base, Counts, Rule
 
 
@@ -54,6 +54,15 @@ class StatedCondition:
 
 
 @attrs.frozen
+class StanceHeld:
+    """A member's stance on a candidate other than support: it opposes or abstains."""
+
+    member: str
+    stance: Position  # oppose or abstain
+    event: str  # the id of the event that took it
+
+
+@attrs.frozen
 class Candidate:
     """A person in the race, with the members backing them (sorted by member)."""
 
@@ -66,6 +75,11 @@ class Candidate:
     backers: tuple[Backing, ...] = ()
     stated_conditions: tuple[StatedCondition, ...] = ()
     entered: str = ""  # the id of the event that first named the candidate
+    stances: tuple[StanceHeld, ...] = ()  # members opposing or abstaining, sorted by member
+
+    def members_taking(self, stance: Position) -> tuple[str, ...]:
+        """The members that take ``stance`` (oppose or abstain) on this candidate."""
+        return tuple(s.member for s in self.stances if s.stance is stance)
 
     def backing(self, member: str) -> Backing | None:
         """The backing of ``member``, if it backs this candidate."""
@@ -231,8 +245,12 @@ class Standing:
         return self._sum(state.electorate, weight)
 
     def vetoed(self, candidate: str, group: str) -> bool:
-        """Standing support records no opposition yet: nothing vetoes."""
-        return False
+        """True when a member of ``group`` in the electorate opposes ``candidate``."""
+        found = self.state.candidate(candidate)
+        if found is None:
+            return False
+        opposing = frozenset(found.members_taking(Position.OPPOSE)) & self.state.electorate
+        return bool(opposing & self.state.group(group))
 
 
 def votes_of(ballot: Ballot) -> dict[str, str]:

@@ -101,7 +101,7 @@ def _new_command(type_name: str, cls: type[Event]) -> click.Command:
     )
 
 
-_MEMBER_HELP = "A member: an ISO 3166-1 alpha-2 code such as GB."
+_MEMBER_HELP = "A member: an ISO 3166-1 alpha-2 code such as GB, or the race's member id."
 _FIELD_HELP = {
     "date": "When it happened: YYYY-MM-DD, YYYY-MM, YYYY or EDTF.",
     "office": "The office the race is for.",
@@ -118,6 +118,7 @@ _FIELD_HELP = {
     "candidate": "The candidate's id, such as mark-rutte.",
     "name": "The candidate's name as displayed.",
     "kind": "What the condition is the price of.",
+    "stance": "oppose, abstain, or none (no longer backs the candidate, backs no one else).",
     "conditions": "A condition, in a few words.",
     "takes_office": "When the appointed candidate takes office (a date).",
     "retracts": "The id of the event retracted.",
