@@ -30,6 +30,7 @@ from timeline.events import (
     Opening,
     Position,
     Retraction,
+    Stage,
     Stance,
     Withdrawal,
 )
@@ -75,6 +76,37 @@ def _apply(event: Event, state: RaceState) -> RaceState:
 @_apply.register
 def _superseding(event: Retraction | Correction, state: RaceState) -> RaceState:
     return state  # its effect is on which events replay: see supersede()
+
+
+@_apply.register
+def _stage(event: Stage, state: RaceState) -> RaceState:
+    """A new body and rule: members not in the new body lose what they held; the
+    candidates, their statuses and the ballots stay; the new rule counts only the ballots
+    held from now on."""
+    if state.appointed is not None:
+        raise ReplayError(
+            event.id, f"the race is decided: {state.appointed} is appointed", ("type",)
+        )
+    staying = frozenset(event.member_ids)
+    candidates = tuple(
+        attrs.evolve(
+            c,
+            backers=tuple(b for b in c.backers if b.member in staying),
+            stated_conditions=tuple(s for s in c.stated_conditions if s.member in staying),
+            stances=tuple(s for s in c.stances if s.member in staying),
+        )
+        for c in state.candidates
+    )
+    return attrs.evolve(
+        state,
+        rule=event.rule,
+        electorate=staying,
+        candidates=candidates,
+        records=_sorted_records(m for m in event.electorate if not m.bare),
+        size=event.size,
+        body=event.body,
+        stage_start=len(state.ballots),
+    )
 
 
 @_apply.register

@@ -41,7 +41,16 @@ from timeline import (
     parse_date,
     replay_order,
 )
-from timeline.events import SUPERSEDING, Ballot, BallotKind, Position, Stance, Tally, Vote
+from timeline.events import (
+    SUPERSEDING,
+    Ballot,
+    BallotKind,
+    Position,
+    Stage,
+    Stance,
+    Tally,
+    Vote,
+)
 from timeline.rules import Base, Criterion, Elimination
 
 RACE = "test-race"
@@ -239,6 +248,11 @@ _OWN_FIELDS: dict[type[Event], dict[str, Any]] = {
         "incumbent": st.none() | texts,
         "vacancy": st.none() | dates(),
     },
+    Stage: {
+        "body": texts,
+        "electorate": _records_of(st.lists(members, min_size=1, max_size=3, unique=True)),
+        "rule": st.sampled_from(NAMED_RULES) | rule_values(),
+    },
     ElectorateChange: {
         "joined": _records_of(st.lists(members, min_size=1, max_size=2, unique=True)),
         "left": st.just(()),
@@ -373,7 +387,13 @@ _BALLOTS = st.one_of(
         votes=ballot_votes(BallotKind.STRAW_POLL),
     ),
 )
-_RACE_EVENTS = _SUPPORT_EVENTS | _BALLOTS
+_STAGES = _race_event(
+    Stage,
+    body=st.just("b"),
+    electorate=_records_of(st.lists(members, min_size=3, max_size=8, unique=True)),
+    rule=st.sampled_from(NAMED_RULES) | rule_values(),
+)
+_RACE_EVENTS = _SUPPORT_EVENTS | _BALLOTS | _STAGES
 
 
 @st.composite

@@ -435,6 +435,37 @@ class ElectorateChange(Event):
 
 
 @attrs.frozen(kw_only=True)
+class Stage(Event):
+    """The race moves to another body and rule and keeps its candidates.
+
+    A party's MPs eliminate candidates in rounds, then the party's members choose between
+    the last two. The new ``electorate`` (or its ``size``) replaces the old one: backings
+    and stances of members not in it end. Ballots go on being numbered in the race's
+    order; the rule of the stage is applied to the stage's own ballots only.
+    """
+
+    TYPE: ClassVar[str] = "stage"
+
+    body: str = _text_field()
+    electorate: tuple[Member, ...] = _member_records_field(default=())
+    size: int | None = _count_field(default=None)
+    rule: Rule
+
+    def __attrs_post_init__(self) -> None:
+        if bool(self.electorate) == (self.size is not None):
+            raise InvalidField(
+                ("electorate",),
+                "list the new body's members, or give only its 'size' when they are not"
+                " known one by one",
+            )
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        """The identifiers of the members listed."""
+        return tuple(member.id for member in self.electorate)
+
+
+@attrs.frozen(kw_only=True)
 class Mention(Event):
     """A person is reported as a possible candidate without a formal candidacy."""
 
@@ -694,6 +725,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (
         Opening,
+        Stage,
         ElectorateChange,
         Mention,
         Candidacy,

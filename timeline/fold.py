@@ -60,6 +60,7 @@ from timeline.events import (
     Opening,
     Position,
     Retraction,
+    Stage,
     Stance,
     Tally,
     Vote,
@@ -321,11 +322,13 @@ class Replayer:
         "applied",
         "appointed",
         "ballots",
+        "body",
         "incumbent",
         "last_event",
         "office",
         "rule",
         "size",
+        "stage_start",
         "takes_office",
         "vacancy",
     )
@@ -358,6 +361,8 @@ class Replayer:
         self.vacancy = state.vacancy
         self.applied = state.applied
         self.last_event = state.last_event
+        self.body = state.body
+        self.stage_start = state.stage_start
 
     def state(self) -> RaceState:
         """The immutable state this copy has reached."""
@@ -393,6 +398,8 @@ class Replayer:
             records=self._frozen_records,
             size=self.size,
             ballots=self._frozen_ballots,
+            body=self.body,
+            stage_start=self.stage_start,
         )
 
     def apply(self, event: Event) -> None:
@@ -601,15 +608,7 @@ def _electorate_change(r: Replayer, event: ElectorateChange) -> None:
                 event.id, not_a_member(changing.id, r._race, electorate), ("changed", index)
             )
     for member in event.left:
-        if r._support.pop(member, None) is not None:
-            r._order = None
-        for candidate in r._candidates.values():
-            if member in candidate.stated_by:
-                candidate.drop_stated(member)
-            if candidate.stances.pop(member, None) is not None:
-                candidate.frozen = None
-        if r._records.pop(member, None) is not None:
-            r._frozen_records = None
+        _forget(r, member)
     for joining in event.joined:
         electorate.add(joining.id)
         if not joining.bare:
@@ -622,6 +621,38 @@ def _electorate_change(r: Replayer, event: ElectorateChange) -> None:
     if event.size is not None:
         r.size = event.size
     r._frozen_electorate = None
+
+
+def _forget(r: Replayer, member: str) -> None:
+    """``member`` leaves the electorate: its backing, stated conditions, stances and
+    record go with it."""
+    if r._support.pop(member, None) is not None:
+        r._order = None
+    for candidate in r._candidates.values():
+        if member in candidate.stated_by:
+            candidate.drop_stated(member)
+        if candidate.stances.pop(member, None) is not None:
+            candidate.frozen = None
+    if r._records.pop(member, None) is not None:
+        r._frozen_records = None
+
+
+def _stage(r: Replayer, event: Stage) -> None:
+    """The race moves to another body and rule; its candidates stay as they are."""
+    if r.appointed is not None:
+        raise ReplayError(event.id, f"the race is decided: {r.appointed} is appointed", ("type",))
+    staying = set(event.member_ids)
+    for member in sorted(r._electorate - staying):
+        _forget(r, member)
+    r._electorate.clear()
+    r._electorate.update(staying)
+    r._frozen_electorate = None
+    r._records = {m.id: m for m in event.electorate if not m.bare}
+    r._frozen_records = None
+    r.size = event.size
+    r.rule = event.rule
+    r.body = event.body
+    r.stage_start = len(r.ballots)
 
 
 def updated(record: Member | None, change: Member) -> Member:
@@ -944,6 +975,7 @@ _Rule = Callable[[Replayer, Any], None]
 
 _RULES: dict[type[Event], _Rule] = {
     Opening: _opening,
+    Stage: _stage,
     ElectorateChange: _electorate_change,
     Mention: _mention,
     Candidacy: _candidacy,

@@ -54,9 +54,10 @@ def state_to_json(
 
 def _ballot_json(state: RaceState) -> dict[str, Any] | None:
     """The latest ballot: its counts, and what the rule needs of them."""
-    if not state.ballots:
+    ballot = state.latest_ballot
+    if ballot is None:
         return None
-    ballot, tally, rule = state.ballots[-1], state.tally, state.rule
+    tally, rule = state.tally, state.rule
     needed = rule.needed(tally) if rule is not None else None
     return {
         "id": ballot.id,
@@ -133,10 +134,12 @@ def render_text(
         return "\n".join(lines) + "\n"
     size = state.electorate_size
     leader = state.leader
+    if state.body is not None:
+        lines.append(f"Body: {state.body} (a later stage of the race)")
     lines.append(_electorate_line(state))
     rule = state.rule.value if state.rule else "?"
     ranks = state.rule is not None and not state.rule.decides
-    if state.ballots:
+    if state.latest_ballot is not None:
         lines.extend(ballot_lines(state))
     elif ranks and leader is not None:
         lines.append(f"Rule: {rule} — {leader.name} leads with {_score(state, leader)}.")
@@ -147,7 +150,7 @@ def render_text(
     else:
         lines.append(f"Rule: {rule} — no candidate has backers yet.")
     holdouts = state.holdouts
-    if leader is not None and not state.ballots and not ranks:
+    if leader is not None and state.latest_ballot is None and not ranks:
         lines.append(f"Holdouts ({len(holdouts)}): {_listed(holdouts)}")
     appointed = state.candidate(state.appointed) if state.appointed else None
     if appointed is None:
@@ -202,7 +205,8 @@ def _electorate_line(state: RaceState) -> str:
 
 def ballot_lines(state: RaceState) -> list[str]:
     """The latest ballot: who had how many votes, what the rule needs, who is short."""
-    ballot = state.ballots[-1]
+    ballot = state.latest_ballot
+    assert ballot is not None
     tally = state.tally
     names = {c.id: c.name for c in state.candidates}
     record = f", {ballot.record}" if ballot.record else ""
@@ -256,9 +260,10 @@ def _candidate_lines(state: RaceState, candidate: Candidate, leader: Candidate |
         facts.append("leading")
     if candidate.member:
         facts.append(f"member {candidate.member}")
-    if state.ballots:
+    latest = state.latest_ballot
+    if latest is not None:
         votes = state.tally.count(candidate.id, "members")
-        summary = f"{votes} votes on ballot {state.ballots[-1].number}"
+        summary = f"{votes} votes on ballot {latest.number}"
     elif state.rule is not None and not state.rule.decides and state.rule.count != "members":
         summary = f"{state.score(candidate)} {state.rule.count}, "
         summary += f"{len(state.backers_in_electorate(candidate))} backing"

@@ -105,6 +105,13 @@ class RaceState:
     records: tuple[Member, ...] = ()
     size: int | None = None  # the size of an electorate known only by its size
     ballots: tuple[Ballot, ...] = ()  # in the order held
+    body: str | None = None  # who decides now, when a stage has moved the race to a body
+    stage_start: int = 0  # how many of ``ballots`` were held before the current stage
+
+    @property
+    def latest_ballot(self) -> Ballot | None:
+        """The latest ballot of the current stage (None before its first)."""
+        return self.ballots[-1] if len(self.ballots) > self.stage_start else None
 
     @functools.cached_property
     def _records_by_id(self) -> Mapping[str, Member]:
@@ -149,8 +156,9 @@ class RaceState:
     def tally(self) -> Counts:
         """What the rule is applied to: the latest ballot once there is one, else the
         standing support."""
-        if self.ballots:
-            return BallotTally(self, self.ballots[-1])
+        latest = self.latest_ballot
+        if latest is not None:
+            return BallotTally(self, latest)
         return Standing(self)
 
     def score(self, candidate: Candidate) -> int:
@@ -168,7 +176,7 @@ class RaceState:
         if self.appointed is not None:
             return self.candidate(self.appointed)
         active = [c for c in self.candidates if c.status in ACTIVE]
-        if self.ballots:
+        if self.latest_ballot is not None:
             if not any(self.score(c) for c in active):
                 return None
         elif not any(self.backers_in_electorate(c) for c in active):
@@ -189,9 +197,10 @@ class RaceState:
         """The members of the electorate behind ``candidate``: its backers; in a race with
         ballots, those who voted for it on the latest ballot (None when that ballot gives
         only counts, or is a straw poll)."""
-        if not self.ballots:
+        latest = self.latest_ballot
+        if latest is None:
             return self.backers_in_electorate(candidate)
-        voted = votes_of(self.ballots[-1])
+        voted = votes_of(latest)
         if not voted:
             return None
         return frozenset(m for m, vote in voted.items() if vote == candidate.id) & self.electorate

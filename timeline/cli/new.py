@@ -105,6 +105,8 @@ _MEMBER_HELP = "A member: an ISO 3166-1 alpha-2 code such as GB, or the race's m
 _FIELD_HELP = {
     "date": "When it happened: YYYY-MM-DD, YYYY-MM, YYYY or EDTF.",
     "office": "The office the race is for.",
+    "size": "How many decide, when they are not known one by one.",
+    "body": "Who decides from this stage on, e.g. the party's members.",
     "electorate": _MEMBER_HELP,
     "rule": "How the electorate decides.",
     "incumbent": "Who holds the office now.",
