@@ -178,3 +178,23 @@ def test_a_copy_without_the_files_header_is_refused(tmp_path: Path) -> None:
     )
     assert 1 == result.exit_code
     assert "2019-01-01_x.csv:1: the header is not the 13 columns" in result.output
+
+
+def test_explain_finds_an_endorser_by_its_slug_and_lists_its_switches() -> None:
+    result = CliRunner().invoke(main, ["explain", "ca-fiona-ma", "--at", "2020-03-27"])
+    assert 0 == result.exit_code, result.output
+    assert result.output.startswith(
+        "ca-fiona-ma at 2020-03-27: in the electorate, backing Joe Biden."
+    )
+    assert "(4 events, in replay order)" in result.output
+
+
+def test_the_chart_counts_points(committed: Any) -> None:
+    from timeline.chart import chart
+
+    drawn = chart(committed.events, RACE)
+    assert drawn.counted == "points"
+    biden = [c for c, _ in drawn.candidates].index("joe-biden")
+    state = state_at(committed.events, drawn.steps[-1].day, RACE)
+    assert drawn.steps[-1].backers[biden] == state.score(state.candidates[1]) > 700
+    assert not any(m.event.endswith("universe-changes") for m in drawn.marks)

@@ -138,7 +138,7 @@ def test_state_and_races_show_the_speaker_races_on_their_days() -> None:
     runner = CliRunner()
     races = runner.invoke(main, ["races"])
     assert 0 == races.exit_code
-    assert races.output.splitlines()[0].startswith(f"{JANUARY}  2023-01-03 to 2023-01-07")
+    assert races.output.splitlines()[1].startswith(f"{JANUARY}  2023-01-03 to 2023-01-07")
     shown = runner.invoke(main, ["state", "--at", "2023-01-06"])
     assert 0 == shown.exit_code
     assert "McCarthy has 216, 1 short." in shown.output
@@ -188,3 +188,23 @@ def test_explain_finds_the_race_of_a_person_voted_for_and_lists_their_ballots() 
     assert 0 == result.exit_code, result.output
     assert result.output.startswith("McCarthy (mccarthy): appointed")
     assert "(15 events, in replay order)" in result.output
+
+
+def test_explain_of_a_member_says_how_it_voted_on_the_latest_ballot() -> None:
+    result = CliRunner().invoke(
+        main, ["explain", "M001165", "--at", "2023-01-07", "--race", JANUARY]
+    )
+    assert 0 == result.exit_code, result.output
+    assert result.output.startswith(
+        "M001165 at 2023-01-07: in the electorate; on ballot 15 voted for McCarthy."
+    )
+
+
+def test_the_chart_counts_votes_on_the_latest_ballot(committed: Any) -> None:
+    from timeline.chart import chart
+
+    drawn = chart(committed.events, JANUARY)
+    assert drawn.counted == "votes on the latest ballot"
+    mccarthy = [c for c, _ in drawn.candidates].index("mccarthy")
+    assert drawn.steps[-1].backers[mccarthy] == 216  # the 15th ballot, 2023-01-07
+    assert drawn.steps[-1].electorate == 434

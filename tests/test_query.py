@@ -191,6 +191,8 @@ def test_explain_a_member_gives_its_state_and_the_events_behind_it() -> None:
             " Stoltenberg; no Hungarian personnel or funds are used for them"
         ],
         "stated_conditions": [],
+        "stances": [],
+        "vote": None,
         "holdout": False,
     } == data["state"]
     events = data["events"]
@@ -250,7 +252,7 @@ def test_explain_an_unknown_subject_is_a_clear_error() -> None:
         ],
     )
     assert 1 == result.exit_code
-    assert result.stderr.startswith("error: 'nobody' is neither a member code nor a candidate")
+    assert result.stderr.startswith("error: 'nobody' is neither a member nor a candidate")
 
 
 @given(races(), query_days)

@@ -25,11 +25,16 @@ from timeline.rules import Rule
 
 #: Event types worth a label on the chart.
 KEY_EVENTS = (Opening, Candidacy, Withdrawal, Appointment, ElectorateChange)
+#: Beyond this many labels, changes of the electorate are left unlabelled (a tracker's
+#: universe changes with every report; its labels would cover the chart).
+MAX_MARKS = 12
 
 
 @attrs.frozen
 class Step:
-    """The race from ``day`` on: the electorate's size and each candidate's backers in it."""
+    """The race from ``day`` on: what a score is out of (the electorate's size, or its
+    weight), and each candidate's score (members backing, votes on the latest ballot, or
+    a weight: what the rule counts)."""
 
     day: datetime.date
     electorate: int
@@ -55,6 +60,7 @@ class Chart:
     candidates: tuple[tuple[str, str], ...]  # (id, name), in order of entry
     steps: tuple[Step, ...]
     marks: tuple[Mark, ...]
+    counted: str = "members backing"  # what the steps count, as of the last day
 
 
 def chart(
@@ -79,23 +85,30 @@ def chart(
     steps = tuple(
         Step(
             day,
-            len(state.electorate),
+            state.counted_of if state.opened else 0,
             tuple(
-                len(state.backers_in_electorate(c)) if c is not None else 0
+                state.score(c) if c is not None and state.opened else 0
                 for c in (state.candidate(candidate_id) for candidate_id, _ in candidates)
             ),
         )
         for day, state in states
     )
-    marks = tuple(
-        Mark(e.date.latest, _label(e), e.id)
+    keys = [
+        e
         for e in replay_order(told)
         if isinstance(e, KEY_EVENTS)
         and (first is None or e.date.latest >= first)
         and (last is None or e.date.latest <= last)
-    )
+    ]
+    if len(keys) > MAX_MARKS:
+        keys = [e for e in keys if not isinstance(e, ElectorateChange)]
+    marks = tuple(Mark(e.date.latest, _label(e), e.id) for e in keys)
     office = final.office if final is not None and final.office else race
-    return Chart(race, office, final.rule if final else None, candidates, steps, marks)
+    counted = final.counted if final is not None and final.opened else "members backing"
+    if counted.startswith("votes on ballot"):
+        counted = "votes on the latest ballot"
+    rule = final.rule if final else None
+    return Chart(race, office, rule, candidates, steps, marks, counted)
 
 
 def _label(event: Event) -> str:

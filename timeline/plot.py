@@ -74,8 +74,11 @@ def _draw(axes: Any, chart: Chart) -> None:
         axes.step(line_days, [*needed, needed[-1]], where="post", color="0.3", linestyle="--",
                   label="majority needed")  # fmt: skip
     else:
+        whole = "electorate (consensus needs all)" if chart.rule == Rule.CONSENSUS else (
+            "electorate" if chart.counted != chart.rule.count else f"all {chart.counted}"
+        ) if chart.rule is not None else "electorate"  # fmt: skip
         axes.step(line_days, [*sizes, sizes[-1]], where="post", color="0.3", linestyle="--",
-                  label="electorate (consensus needs all)")  # fmt: skip
+                  label=whole)  # fmt: skip
     top = max(sizes) + 1
     for number, mark in enumerate(chart.marks):
         axes.axvline(mark.day, color="0.75", linewidth=0.8, zorder=0)
@@ -85,7 +88,8 @@ def _draw(axes: Any, chart: Chart) -> None:
             xytext=(3, 0), textcoords="offset points", color="0.25",
         )  # fmt: skip
     axes.set_ylim(0, top * 1.02)
-    axes.set_ylabel("members backing")
-    axes.set_title(f"{chart.office}: backers over time")
+    axes.set_ylabel(chart.counted)
+    measure = "backers" if chart.counted == "members backing" else chart.counted
+    axes.set_title(f"{chart.office}: {measure} over time")
     axes.legend(loc="center left", fontsize=8)
     axes.grid(axis="y", color="0.92")

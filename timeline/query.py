@@ -26,6 +26,8 @@ from timeline.events import (
     Mention,
     Opening,
     Retraction,
+    Stage,
+    Stance,
     Withdrawal,
 )
 from timeline.fold import replay_order, told_at
@@ -58,8 +60,10 @@ def members_named(event: Event) -> frozenset[str]:
     if isinstance(event, Ballot):
         named = {m for line in event.votes for m in line.members}
         return frozenset(named | {line.member for line in event.votes if line.member})
-    if isinstance(event, Endorsement):
+    if isinstance(event, Endorsement | Stance):
         return frozenset(event.members)
+    if isinstance(event, Stage):
+        return frozenset(event.member_ids)
     if isinstance(event, Condition):
         return frozenset({event.member})
     if isinstance(event, Candidacy):
@@ -73,7 +77,9 @@ def members_named(event: Event) -> frozenset[str]:
 
 def candidate_named(event: Event) -> str | None:
     """The candidate an event is about, if any."""
-    if isinstance(event, Mention | Candidacy | Condition | Endorsement | Withdrawal | Appointment):
+    if isinstance(
+        event, Mention | Candidacy | Condition | Endorsement | Stance | Withdrawal | Appointment
+    ):
         return event.candidate
     if isinstance(event, Correction):
         return candidate_named(event.replacement)
@@ -122,7 +128,11 @@ def is_member_code(subject: str) -> bool:
 
 
 def events_about(
-    events: Sequence[Event], subject: str, at: datetime.date, race: str
+    events: Sequence[Event],
+    subject: str,
+    at: datetime.date,
+    race: str,
+    member: bool | None = None,
 ) -> list[Event]:
     """The events that count at ``at`` and concern ``subject``, as the race is told
     on that day (retractions and corrections that count by then applied), in
@@ -130,10 +140,11 @@ def events_about(
 
     For a member: every event that names it. For a candidate: every event about
     the candidate, and every event that took a backer away from it (the backer
-    endorsed someone else, or left the electorate).
+    endorsed someone else, or left the electorate). ``member`` says which the subject
+    is (default: a member when it has the shape of a member code).
     """
     told = told_at(events, at, race)  # corrected events already replaced
-    if is_member_code(subject):
+    if member if member is not None else is_member_code(subject):
         return [e for e in told if subject in members_named(e)]
     chain: list[Event] = []
     backers: set[str] = set()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from timeline.events import BallotKind, Citation, Event, Member, Position
 from timeline.rules import Base
-from timeline.state import Backing, Candidate, RaceState, Status
+from timeline.state import Backing, Candidate, RaceState, Status, votes_of
 
 if TYPE_CHECKING:  # for annotations only: `timeline state` needs neither module
     from timeline.diff import StateDiff
@@ -49,6 +49,9 @@ def state_to_json(
         "possibly_already": [_event_json(e) for e in possibly],
         "electorate_size": state.electorate_size,
         "ballot": _ballot_json(state),
+        "body": state.body,
+        "counted": state.counted if state.opened else None,
+        "counted_of": state.counted_of if state.opened else None,
     }
 
 
@@ -99,6 +102,7 @@ def _candidate_json(state: RaceState, candidate: Candidate) -> dict[str, Any]:
             for b in candidate.backers
         ],
         "backing_count": len(state.backers_in_electorate(candidate)),
+        "score": state.score(candidate),
         "member": candidate.member,
         "stated_conditions": [
             {
@@ -404,11 +408,19 @@ def _member_summary(state: RaceState, member: str) -> dict[str, Any]:
         for s in c.stated_conditions
         if s.member == member
     ]
+    latest = state.latest_ballot
     return {
         "in_electorate": member in state.electorate,
         "backs": backing[0].id if backing else None,
         "conditions": list(backing[1].conditions) if backing else [],
         "stated_conditions": stated,
+        "stances": [
+            {"candidate": c.id, "stance": s.stance.value}
+            for c in state.candidates
+            for s in c.stances
+            if s.member == member
+        ],
+        "vote": votes_of(latest).get(member) if latest is not None else None,
         "holdout": member in state.holdouts,
     }
 
@@ -474,7 +486,14 @@ def _member_sentence(state: RaceState, member: str) -> str:
     if not facts["in_electorate"]:
         return "not in the electorate."
     backed = state.candidate(facts["backs"]) if facts["backs"] else None
-    if backed is None:
+    latest = state.latest_ballot
+    if facts["vote"] is not None and latest is not None:
+        voted = state.candidate(facts["vote"])
+        how = {"abstain": "voted present", "absent": "did not vote"}.get(
+            facts["vote"], f"voted for {voted.name if voted else facts['vote']}"
+        )
+        sentence = f"in the electorate; on ballot {latest.number} {how}"
+    elif backed is None:
         sentence = "in the electorate, backing no candidate"
     else:
         sentence = f"in the electorate, backing {backed.name}"
@@ -484,6 +503,9 @@ def _member_sentence(state: RaceState, member: str) -> str:
         kind = "support" if stated["kind"] == "support" else "not blocking"
         conditions = "; ".join(stated["conditions"])
         sentence += f"; sets a condition for {kind} of {stated['candidate']}: {conditions}"
+    for stance in facts["stances"]:
+        verb = "opposes" if stance["stance"] == "oppose" else "abstains on"
+        sentence += f"; {verb} {stance['candidate']}"
     return sentence + (" (a holdout)." if facts["holdout"] else ".")
 
 

@@ -217,13 +217,13 @@ function showState(state) {
     for (const backer of candidate.backers) backing.set(backer.member, [candidate, backer]);
   }
   const holdouts = new Set(state.holdouts);
-  let summary = state.electorate.length + " members decide by " + state.rule + ". ";
+  let summary = state.electorate_size + " members decide by " + state.rule + ". ";
   if (state.appointed) {
     summary += leader.name + " is appointed" +
       (state.takes_office ? ", taking office " + state.takes_office : "") + ". ";
   } else if (leader) {
-    summary += "Leader: " + leader.name + " with " + leader.backing_count + " of " +
-      state.electorate.length + (state.decided ? " (the rule is met). " : ". ");
+    summary += "Leader: " + leader.name + " with " + leader.score + " of " +
+      state.counted_of + " " + state.counted + (state.decided ? " (the rule is met). " : ". ");
   } else {
     summary += "No candidate has a backer yet. ";
   }
@@ -252,7 +252,7 @@ function showState(state) {
   }
   for (const candidate of state.candidates) {
     $("candidates").append(text("li", candidate.name + " (" + candidate.status + "): " +
-      candidate.backing_count + " backing"));
+      candidate.score + " " + state.counted));
     for (const backer of candidate.backers) {
       for (const condition of backer.conditions) {
         $("conditions").append(text("li", backer.member + " backs " + candidate.name +

@@ -167,6 +167,22 @@ class RaceState:
         return self.tally.count(candidate.id, counted)
 
     @property
+    def counted(self) -> str:
+        """What :meth:`score` counts, in words: ``members backing``, ``votes on ballot 15``,
+        or the weight's name (``points``)."""
+        counted = self.rule.count if self.rule is not None else "members"
+        latest = self.latest_ballot
+        if latest is not None:
+            return f"votes on ballot {latest.number}" if counted == "members" else counted
+        return "members backing" if counted == "members" else counted
+
+    @property
+    def counted_of(self) -> int:
+        """What a score is out of: the electorate's size, or its total weight."""
+        counted = self.rule.count if self.rule is not None else "members"
+        return Standing(self).base(counted, Base.ELECTORATE)
+
+    @property
     def leader(self) -> Candidate | None:
         """The appointed candidate; else the active one with most backers (or most weight,
         when the rule counts a weight), if any has one.

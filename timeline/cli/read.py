@@ -113,13 +113,17 @@ def explain(
     day = at or today()
     repository, race = load_race(events, race, day, about=subject)
     result = state_at(repository.events, day, race)
-    if not is_member_code(subject) and result.candidate(subject) is None:
+    member = result.candidate(subject) is None and (
+        is_member_code(subject)
+        or subject in result.electorate
+        or any(e.race == race and subject in members_named(e) for e in repository.events)
+    )
+    if not member and result.candidate(subject) is None:
         known = ", ".join(c.id for c in result.candidates) or "none yet"
         raise Failure(
-            f"error: {subject!r} is neither a member code nor a candidate on {day}"
-            f" (candidates: {known})"
+            f"error: {subject!r} is neither a member nor a candidate on {day} (candidates: {known})"
         )
-    chain = events_about(repository.events, subject, day, result.race)
+    chain = events_about(repository.events, subject, day, result.race, member=member)
     possibly = [
         e
         for e in possibly_already(repository.events, day, result.race)
