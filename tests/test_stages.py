@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 
 from timeline import (
@@ -22,6 +24,7 @@ from timeline import (
     parse_date,
     state_at,
 )
+from timeline.cli import main
 from timeline.events import Tally
 from timeline.render import render_text
 from timeline.rules import Base, Elimination
@@ -150,3 +153,21 @@ def test_state_shows_the_body_of_the_stage_and_its_rule() -> None:
     assert "Body: the party's members (a later stage of the race)" in text
     assert "Electorate (1000, known only by its size)" in text
     assert "Ann (ann): mentioned" in text
+
+
+def test_a_stage_file_with_a_misspelt_field_is_one_clear_line(repo: Path) -> None:
+    target = repo / "events" / "nato-secretary-general-2024" / "2024-06-20-to-the-council.yaml"
+    target.write_text(
+        "type: stage\nid: 2024-06-20-to-the-council\nrace: nato-secretary-general-2024\n"
+        "date: 2024-06-20\nsummary: The race moves to the council\nbody: the council\n"
+        "sise: 32\nrule: consensus\nsources:\n  - url: https://example.org/x\n"
+        "    publisher: P\n    published: 2024-06-20\n    record: minutes\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["validate"])
+    assert 1 == result.exit_code
+    lines = [line for line in result.output.splitlines() if "to-the-council" in line]
+    assert len(lines) == 1, result.output
+    assert ":7:" in lines[0]
+    assert "did you mean 'size'" in lines[0]
+    assert "Traceback" not in result.output
