@@ -156,7 +156,7 @@ def test_the_group_report_names_every_member_but_romania(repo: Repository) -> No
 
 
 def test_sweden_is_the_only_change_of_the_electorate(repo: Repository) -> None:
-    changes = [e for e in repo.events if isinstance(e, ElectorateChange)]
+    changes = [e for e in repo.events if isinstance(e, ElectorateChange) and e.race == RACE]
     assert [("2024-03-07", ("SE",), ())] == [
         (e.date.text, tuple(m.id for m in e.joined), e.left) for e in changes
     ]

@@ -15,7 +15,10 @@ import attrs
 from timeline.events import Ballot, Member
 from timeline.state import Backing, Candidate, RaceState, votes_of
 
-_STATE_FIELDS = ("office", "rule", "appointed", "takes_office", "incumbent", "vacancy", "size")
+_STATE_FIELDS = (
+    "office", "rule", "appointed", "takes_office", "incumbent", "vacancy", "size", "body",
+    "stage_start",
+)  # fmt: skip
 _CANDIDATE_FIELDS = ("name", "status", "country", "put_forward_by", "member", "entered")
 
 
@@ -29,6 +32,7 @@ class CandidateChange:
     backing_removed: tuple[Backing, ...] = ()
     backing_changed: tuple[tuple[Backing, Backing], ...] = ()  # (before, after)
     stated_conditions: tuple[Any, Any] | None = None  # (before, after) when changed
+    stances: tuple[Any, Any] | None = None  # (before, after) when changed
 
     def __bool__(self) -> bool:
         return bool(
@@ -37,6 +41,7 @@ class CandidateChange:
             or self.backing_removed
             or self.backing_changed
             or self.stated_conditions
+            or self.stances
         )
 
 
@@ -183,6 +188,7 @@ def _candidate_change(before: Candidate, after: Candidate) -> CandidateChange:
         backing_removed=tuple(b for m, b in old.items() if m not in new),
         backing_changed=tuple((old[m], b) for m, b in new.items() if m in old and old[m] != b),
         stated_conditions=stated,
+        stances=(before.stances, after.stances) if before.stances != after.stances else None,
     )
 
 
@@ -200,4 +206,5 @@ def _apply_candidate(candidate: Candidate, change: CandidateChange) -> Candidate
         **{name: value for name, _, value in change.fields},
         backers=tuple(backers[m] for m in sorted(backers)),
         stated_conditions=stated if stated is not None else candidate.stated_conditions,
+        stances=change.stances[1] if change.stances else candidate.stances,
     )

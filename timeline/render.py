@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from timeline.events import BallotKind, Citation, Event, Member, Position
 from timeline.rules import Base
-from timeline.state import Backing, Candidate, RaceState, Status, votes_of
+from timeline.state import Backing, Candidate, RaceState, StanceHeld, Status, votes_of
 
 if TYPE_CHECKING:  # for annotations only: `timeline state` needs neither module
     from timeline.diff import StateDiff
@@ -509,6 +509,30 @@ def _member_sentence(state: RaceState, member: str) -> str:
     return sentence + (" (a holdout)." if facts["holdout"] else ".")
 
 
+def _stance_lines(
+    name: str, before: Sequence[StanceHeld], after: Sequence[StanceHeld]
+) -> list[str]:
+    """A candidate's stances that changed: taken, changed, or given up."""
+    old = {s.member: s.stance for s in before}
+    new = {s.member: s.stance for s in after}
+    verbs = {Position.OPPOSE: "opposes", Position.ABSTAIN: "abstains on"}
+    lines = [
+        f"{member} now {verbs[stance]} {name}"
+        for member, stance in new.items()
+        if old.get(member) is not stance
+    ]
+    lines += [
+        f"{member} no longer {verbs[stance]} {name}"
+        for member, stance in old.items()
+        if member not in new
+    ]
+    return lines
+
+
+def _stance_json(stance: StanceHeld) -> dict[str, str]:
+    return {"member": stance.member, "stance": stance.stance.value, "event": stance.event}
+
+
 def _names(before: RaceState, after: RaceState) -> dict[str, str]:
     return {c.id: c.name for c in (*before.candidates, *after.candidates)}
 
@@ -575,6 +599,8 @@ def diff_lines(change: StateDiff, before: RaceState, after: RaceState) -> str:
                 # conditions carried into a new backing are not dropped
                 if stated not in new_stated and stated.member not in now_backing:
                     lines.append(f"{stated.member}'s stated conditions on {name} no longer stand")
+        if item.stances:
+            lines.extend(_stance_lines(name, *item.stances))
     for ballot in change.ballots_added:
         lines.append(f"ballot {ballot.number} ({ballot.date.text}): {ballot.summary}")
     for ballot in change.ballots_removed:
@@ -653,6 +679,14 @@ def diff_json(change: StateDiff, before: RaceState, after: RaceState) -> dict[st
                     {"from": _backing_json(old), "to": _backing_json(new)}
                     for old, new in item.backing_changed
                 ],
+                "stances": (
+                    {
+                        "from": [_stance_json(s) for s in item.stances[0]],
+                        "to": [_stance_json(s) for s in item.stances[1]],
+                    }
+                    if item.stances
+                    else None
+                ),
             }
             for item in change.changed
         ],
