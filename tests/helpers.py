@@ -32,3 +32,20 @@ def snapshot(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def the_one_problem(repo: Path, name: str, text: str) -> str:
+    """Write ``text`` as the NATO race's event file ``name`` in ``repo`` (the working
+    directory), run ``timeline validate`` and return the one line about that file; the
+    run must exit 1, print no traceback, and say one thing about the file."""
+    from click.testing import CliRunner
+
+    from timeline.cli import main
+
+    (repo / RACE / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate"])
+    assert 1 == result.exit_code, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if name in line]
+    assert len(lines) == 1, result.output
+    return lines[0]

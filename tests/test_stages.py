@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 
 from timeline import (
@@ -24,12 +23,12 @@ from timeline import (
     parse_date,
     state_at,
 )
-from timeline.cli import main
 from timeline.events import Tally
 from timeline.render import render_text
 from timeline.rules import Base, Elimination
 from timeline.state import Status
 
+from helpers import the_one_problem
 from strategies import RACE, START, query_days, races
 
 ROUNDS = Rule(threshold="more than 1/2", of=Base.VOTES, eliminate=Elimination(lowest_until=2))
@@ -156,18 +155,13 @@ def test_state_shows_the_body_of_the_stage_and_its_rule() -> None:
 
 
 def test_a_stage_file_with_a_misspelt_field_is_one_clear_line(repo: Path) -> None:
-    target = repo / "events" / "nato-secretary-general-2024" / "2024-06-20-to-the-council.yaml"
-    target.write_text(
+    line = the_one_problem(
+        repo,
+        "2024-06-20-to-the-council.yaml",
         "type: stage\nid: 2024-06-20-to-the-council\nrace: nato-secretary-general-2024\n"
         "date: 2024-06-20\nsummary: The race moves to the council\nbody: the council\n"
         "sise: 32\nrule: consensus\nsources:\n  - url: https://example.org/x\n"
         "    publisher: P\n    published: 2024-06-20\n    record: minutes\n",
-        encoding="utf-8",
     )
-    result = CliRunner().invoke(main, ["validate"])
-    assert 1 == result.exit_code
-    lines = [line for line in result.output.splitlines() if "to-the-council" in line]
-    assert len(lines) == 1, result.output
-    assert ":7:" in lines[0]
-    assert "did you mean 'size'" in lines[0]
-    assert "Traceback" not in result.output
+    assert ":7:" in line
+    assert "did you mean 'size'" in line

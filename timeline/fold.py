@@ -569,13 +569,7 @@ def _opening(r: Replayer, event: Opening) -> None:
     if r.rule is not None:
         raise ReplayError(event.id, f"race {r._race!r} is already open", ("type",))
     r.office = event.office
-    r.rule = event.rule
-    r._electorate.clear()
-    r._electorate.update(member.id for member in event.electorate)
-    r._frozen_electorate = None
-    r._records = {m.id: m for m in event.electorate if not m.bare}
-    r._frozen_records = None
-    r.size = event.size
+    _seat(r, event)
     r.incumbent = event.incumbent
     r.vacancy = event.vacancy
 
@@ -637,6 +631,17 @@ def _forget(r: Replayer, member: str) -> None:
         r._frozen_records = None
 
 
+def _seat(r: Replayer, event: Opening | Stage) -> None:
+    """The body that decides from ``event`` on: its members (or size), records and rule."""
+    r.rule = event.rule
+    r._electorate.clear()
+    r._electorate.update(event.member_ids)
+    r._frozen_electorate = None
+    r._records = {m.id: m for m in event.electorate if not m.bare}
+    r._frozen_records = None
+    r.size = event.size
+
+
 def _stage(r: Replayer, event: Stage) -> None:
     """The race moves to another body and rule; its candidates stay as they are."""
     if r.appointed is not None:
@@ -644,13 +649,7 @@ def _stage(r: Replayer, event: Stage) -> None:
     staying = set(event.member_ids)
     for member in sorted(r._electorate - staying):
         _forget(r, member)
-    r._electorate.clear()
-    r._electorate.update(staying)
-    r._frozen_electorate = None
-    r._records = {m.id: m for m in event.electorate if not m.bare}
-    r._frozen_records = None
-    r.size = event.size
-    r.rule = event.rule
+    _seat(r, event)
     r.body = event.body
     r.stage_start = len(r.ballots)
 
