@@ -21,6 +21,7 @@ from timeline.events import (
     BallotKind,
     Candidacy,
     Condition,
+    Context,
     Correction,
     ElectorateChange,
     Endorsement,
@@ -32,6 +33,7 @@ from timeline.events import (
     Retraction,
     Stage,
     Stance,
+    UnnamedSupport,
     Withdrawal,
 )
 from timeline.fold import not_a_member, replay_order
@@ -43,6 +45,7 @@ from timeline.state import (
     StanceHeld,
     StatedCondition,
     Status,
+    UnnamedReport,
 )
 
 
@@ -119,6 +122,7 @@ def _opening(event: Opening, state: RaceState) -> RaceState:
         rule=event.rule,
         electorate=frozenset(event.member_ids),
         incumbent=event.incumbent,
+        incumbent_since=event.incumbent_since,
         vacancy=event.vacancy,
         records=_sorted_records(m for m in event.electorate if not m.bare),
         size=event.size,
@@ -307,8 +311,37 @@ def _appointment(event: Appointment, state: RaceState) -> RaceState:
     candidate = _require_candidate(state, event, event.candidate)
     updated = attrs.evolve(candidate, status=Status.APPOINTED)
     return attrs.evolve(
-        _replace(state, updated), appointed=event.candidate, takes_office=event.takes_office
+        _replace(state, updated),
+        appointed=event.candidate,
+        takes_office=event.takes_office,
+        term=event.term,
     )
+
+
+@_apply.register
+def _unnamed_support(event: UnnamedSupport, state: RaceState) -> RaceState:
+    candidate = _require_candidate(state, event, event.candidate)
+    for index, member in enumerate(event.besides):
+        _require_member(state, event, member, ("besides", index))
+    size = state.electorate_size
+    if event.count is not None and event.count + len(event.besides) > size:
+        raise ReplayError(
+            event.id,
+            f"{event.count} members besides {len(event.besides)} cannot back"
+            f" {event.candidate}: the electorate has {size}",
+            ("count",),
+        )
+    report = UnnamedReport(event.count, event.share, event.approximate, event.besides, event.id)
+    return _replace(state, attrs.evolve(candidate, unnamed=report))
+
+
+@_apply.register
+def _context(event: Context, state: RaceState) -> RaceState:
+    if event.candidate is not None and state.candidate(event.candidate) is None:
+        _require_candidate(state, event, event.candidate)
+    for index, member in enumerate(event.members):
+        _require_member(state, event, member, ("members", index))
+    return state
 
 
 @_apply.register

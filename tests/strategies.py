@@ -45,10 +45,13 @@ from timeline.events import (
     SUPERSEDING,
     Ballot,
     BallotKind,
+    Context,
+    ContextKind,
     Position,
     Stage,
     Stance,
     Tally,
+    UnnamedSupport,
     Vote,
 )
 from timeline.rules import Base, Criterion, Elimination
@@ -246,6 +249,7 @@ _OWN_FIELDS: dict[type[Event], dict[str, Any]] = {
         "electorate": _records_of(st.lists(members, min_size=1, max_size=3, unique=True)),
         "rule": st.sampled_from(NAMED_RULES) | rule_values(),
         "incumbent": st.none() | texts,
+        "incumbent_since": st.none() | dates(),
         "vacancy": st.none() | dates(),
     },
     Stage: {
@@ -284,6 +288,18 @@ _OWN_FIELDS: dict[type[Event], dict[str, Any]] = {
         "candidate": st.sampled_from(CANDIDATES),
         "stance": st.sampled_from(Position),
     },
+    UnnamedSupport: {
+        "candidate": st.sampled_from(CANDIDATES),
+        "count": st.integers(1, 9),
+        "approximate": st.booleans(),
+        "besides": st.lists(members, max_size=2, unique=True).map(tuple),
+    },
+    Context: {
+        "kind": st.sampled_from(ContextKind),
+        "candidate": st.none() | st.sampled_from(CANDIDATES),
+        "members": st.lists(members, max_size=2, unique=True).map(tuple),
+        "about": st.none() | dates(),
+    },
     Withdrawal: {"candidate": st.sampled_from(CANDIDATES)},
     Ballot: {
         "number": st.integers(1, 30),
@@ -292,7 +308,11 @@ _OWN_FIELDS: dict[type[Event], dict[str, Any]] = {
         "votes": ballot_votes(),
         "eliminated": st.lists(st.sampled_from(CANDIDATES), max_size=1, unique=True).map(tuple),
     },
-    Appointment: {"candidate": st.sampled_from(CANDIDATES), "takes_office": st.none() | dates()},
+    Appointment: {
+        "candidate": st.sampled_from(CANDIDATES),
+        "takes_office": st.none() | dates(),
+        "term": st.none() | texts,
+    },
     Retraction: {"retracts": slugs, "reason": texts},
 }
 FACT_TYPES = [cls for cls in EVENT_TYPES.values() if cls not in SUPERSEDING]
@@ -366,6 +386,8 @@ _SUPPORT_EVENTS = st.one_of(
     _race_event(Endorsement),
     _race_event(Stance),
     _race_event(Stance),
+    _race_event(UnnamedSupport),
+    _race_event(Context),
     _race_event(ElectorateChange, joined=_joining),
     _race_event(ElectorateChange, left=_pair),
     _race_event(ElectorateChange, changed=_changing),

@@ -35,6 +35,8 @@ from timeline.events import (
     Citation,
     Condition,
     ConditionKind,
+    Context,
+    ContextKind,
     Correction,
     Dissent,
     ElectorateChange,
@@ -48,6 +50,7 @@ from timeline.events import (
     Stage,
     Stance,
     Tally,
+    UnnamedSupport,
     Vote,
     Weight,
     Withdrawal,
@@ -65,7 +68,15 @@ from timeline.fold import (
     told_at,
 )
 from timeline.rules import Rule
-from timeline.state import Backing, Candidate, RaceState, StanceHeld, StatedCondition, Status
+from timeline.state import (
+    Backing,
+    Candidate,
+    RaceState,
+    StanceHeld,
+    StatedCondition,
+    Status,
+    UnnamedReport,
+)
 
 # The shell's names (reading YAML, cattrs, files) are imported on first use (PEP 562):
 # a warm `timeline state` needs none of them, and they cost more than the command.
@@ -110,6 +121,8 @@ __all__ = [
     "Citation",
     "Condition",
     "ConditionKind",
+    "Context",
+    "ContextKind",
     "Correction",
     "Date",
     "DateError",
@@ -140,6 +153,8 @@ __all__ = [
     "Tally",
     "TimelineError",
     "UnknownRaceError",
+    "UnnamedReport",
+    "UnnamedSupport",
     "Vote",
     "Weight",
     "Withdrawal",

@@ -29,13 +29,13 @@ import attrs
 from timeline.dates import Date
 from timeline.events import EVENT_TYPES, Event
 
-MAGIC = b"timeline cache 2\n"
+MAGIC = b"timeline cache 3\n"
 _DIGEST = 32
 
 #: How each kind of field is written: text as it is, a date, a list of text, a list of
 #: records (citations, dissents, members, weights...: the class is the kind's extra), an
 #: enumeration's value, a whole event, or a whole number.
-_PLAIN, _DATE, _TEXTS, _RECORDS, _ENUM, _EVENT, _INT, _RECORD = range(8)
+_PLAIN, _DATE, _TEXTS, _RECORDS, _ENUM, _EVENT, _INT, _RECORD, _BOOL = range(9)
 
 
 def dumps(value: Any) -> bytes:
@@ -121,6 +121,8 @@ def _kind(hint: Any) -> tuple[int, Any]:
         return _PLAIN, None
     if hint is Date:
         return _DATE, None
+    if hint is bool:
+        return _BOOL, None
     if hint is int:
         return _INT, None
     if typing.get_origin(hint) is tuple:
@@ -139,7 +141,7 @@ def _kind(hint: Any) -> tuple[int, Any]:
 
 
 def _encode(kind: int, value: Any) -> Any:
-    if value is None or kind in (_PLAIN, _INT):
+    if value is None or kind in (_PLAIN, _INT, _BOOL):
         return value
     if kind == _DATE:
         earliest = value.earliest.toordinal() if value.earliest is not None else None
@@ -229,8 +231,15 @@ def _int(value: Any, _: Any) -> int:
     return expect_integer(value)
 
 
+def _bool(value: Any, _: Any) -> bool:
+    if type(value) is not bool:
+        raise ValueError("not a flag")
+    return value
+
+
 _FIELD_DECODERS = {
     _INT: _int,
+    _BOOL: _bool,
     _RECORD: _record,
     _PLAIN: _text,
     _DATE: _date,

@@ -80,6 +80,15 @@ def _structure_count(value: Any, _: type) -> int:
     raise ValueError(f"expected a whole number (0, 1, 2 ...), found {value!r}")
 
 
+def _structure_flag(value: Any, _: type) -> bool:
+    """``true`` or ``false`` (text once read from YAML); not ``yes``, ``1`` or ``on``."""
+    if type(value) is bool:
+        return value
+    if value in ("true", "false"):
+        return bool(value == "true")
+    raise ValueError(f"expected true or false, found {value!r}")
+
+
 def _structure_weights(value: Any, _: Any) -> tuple[Weight, ...]:
     """``{points: 8, population: 1200}``: a mapping of names to whole numbers."""
     if not isinstance(value, dict):
@@ -225,6 +234,7 @@ def _make_converter(*, detailed: bool = True) -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     conv.register_structure_hook(str, _structure_text)
     conv.register_structure_hook(int, _structure_count)
+    conv.register_structure_hook(bool, _structure_flag)
     conv.register_structure_hook(Date, _structure_date)
     conv.register_structure_hook_factory(_is_enum, _enum_hook)
     conv.register_structure_hook_factory(_is_tuple, _tuple_hook(conv))

@@ -16,10 +16,12 @@ from timeline.events import Ballot, Member
 from timeline.state import Backing, Candidate, RaceState, votes_of
 
 _STATE_FIELDS = (
-    "office", "rule", "appointed", "takes_office", "incumbent", "vacancy", "size", "body",
-    "stage_start",
+    "office", "rule", "appointed", "takes_office", "term", "incumbent", "incumbent_since",
+    "vacancy", "size", "body", "stage_start",
 )  # fmt: skip
-_CANDIDATE_FIELDS = ("name", "status", "country", "put_forward_by", "member", "entered")
+_CANDIDATE_FIELDS = (
+    "name", "status", "country", "put_forward_by", "member", "entered", "unnamed",
+)  # fmt: skip
 
 
 @attrs.frozen

@@ -388,6 +388,7 @@ class Opening(Event):
     size: int | None = _count_field(default=None)
     rule: Rule
     incumbent: str | None = _text_field(default=None)
+    incumbent_since: Date | None = None
     vacancy: Date | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -653,6 +654,85 @@ class Ballot(Event):
         return bool(self.votes[0].members)
 
 
+_SHARE = re.compile(r"(?P<p>[0-9]{1,4})/(?P<q>[0-9]{1,4})|(?P<percent>[0-9]{1,3})%")
+
+
+def _share(_: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    if value is None:
+        return
+    found = _SHARE.fullmatch(value)
+    if found is None or (found["q"] is not None and not 0 < int(found["p"]) <= int(found["q"])):
+        raise InvalidField(
+            (attribute.name,), f"{value!r} is not a share: write a fraction (2/3) or a percentage"
+        )
+    if found["percent"] is not None and not 0 < int(found["percent"]) <= 100:
+        raise InvalidField((attribute.name,), f"{value!r} is not a percentage from 1 to 100")
+
+
+@attrs.frozen(kw_only=True)
+class UnnamedSupport(Event):
+    """A report that members, not named, back a candidate: a count or a share.
+
+    "Approximately 16 other NATO members", "two-thirds of the allies". It is kept as
+    what it is: a reported count (or share) of the electorate, besides the members it
+    names as counted apart. It never adds a backer, and the rule never counts it;
+    ``timeline state`` shows the latest such report of each candidate.
+    """
+
+    TYPE: ClassVar[str] = "unnamed_support"
+
+    candidate: str = _slug_field()
+    count: int | None = _count_field(default=None)
+    share: str | None = attrs.field(
+        default=None,
+        validator=_share,
+        metadata={SCHEMA: {"type": "string", "pattern": "^([0-9]{1,4}/[0-9]{1,4}|[0-9]{1,3}%)$"}},
+    )
+    approximate: bool = False
+    besides: tuple[str, ...] = _members_field(required=False, default=())
+
+    def __attrs_post_init__(self) -> None:
+        if (self.count is None) == (self.share is None):
+            raise InvalidField(
+                ("count",), "give the reported 'count' of members, or their 'share' (2/3)"
+            )
+
+
+class ContextKind(enum.Enum):
+    """What a context event records."""
+
+    MEETING = "meeting"  # two or more parties meet
+    SUMMIT = "summit"  # a summit or conference of the body
+    DEADLINE = "deadline"  # a date the body aims to decide by, or must
+    ASSESSMENT = "assessment"  # what observers say of the race (a possible obstacle)
+    LEAVES_POST = "leaves_post"  # a candidate leaves another post
+    TAKES_OFFICE = "takes_office"  # the appointed candidate takes office
+    TERM = "term"  # the term of the office
+    OTHER = "other"
+
+
+@attrs.frozen(kw_only=True)
+class Context(Event):
+    """Something around the race that is not a change of it.
+
+    A summit, a deadline, a meeting, what observers expect, a candidate leaving another
+    post. It is shown on the timeline, the site and the exports and changes no state.
+
+    ``candidate`` and ``members`` name who it concerns, when anyone; ``about`` is the day
+    it is about when that differs from the day it was reported (a summit announced for
+    later).
+    """
+
+    TYPE: ClassVar[str] = "context"
+
+    kind: ContextKind
+    candidate: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_slug), metadata={SCHEMA: _SLUG_REF}
+    )
+    members: tuple[str, ...] = _members_field(required=False, default=())
+    about: Date | None = None
+
+
 @attrs.frozen(kw_only=True)
 class Withdrawal(Event):
     """A candidate leaves the race."""
@@ -670,6 +750,7 @@ class Appointment(Event):
 
     candidate: str = _slug_field()
     takes_office: Date | None = None
+    term: str | None = _text_field(default=None)
 
 
 @attrs.frozen(kw_only=True)
@@ -732,9 +813,11 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Condition,
         Endorsement,
         Stance,
+        UnnamedSupport,
         Ballot,
         Withdrawal,
         Appointment,
+        Context,
         Retraction,
         Correction,
     )

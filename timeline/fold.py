@@ -51,6 +51,7 @@ from timeline.events import (
     BallotKind,
     Candidacy,
     Condition,
+    Context,
     Correction,
     ElectorateChange,
     Endorsement,
@@ -63,6 +64,7 @@ from timeline.events import (
     Stage,
     Stance,
     Tally,
+    UnnamedSupport,
     Vote,
     Withdrawal,
 )
@@ -75,6 +77,7 @@ from timeline.state import (
     StanceHeld,
     StatedCondition,
     Status,
+    UnnamedReport,
 )
 
 _RANK: dict[type[Event], int] = {cls: rank for rank, cls in enumerate(EVENT_TYPES.values())}
@@ -218,6 +221,7 @@ class _Candidate:
         "stances",
         "stated",
         "stated_by",
+        "unnamed",
     )
 
     def __init__(
@@ -239,6 +243,7 @@ class _Candidate:
         self.stated: list[StatedCondition] = []  # in the order stated
         self.stated_by: dict[str, int] = {}  # member -> how many of ``stated`` are its
         self.stances: dict[str, StanceHeld] = {}  # member -> its stance, other than support
+        self.unnamed: UnnamedReport | None = None
         self.entered = entered
         self.frozen: Candidate | None = None
 
@@ -264,6 +269,7 @@ class _Candidate:
         )
         copy.stated = list(value.stated_conditions)
         copy.stances = {held.member: held for held in value.stances}
+        copy.unnamed = value.unnamed
         for stated in copy.stated:
             copy.stated_by[stated.member] = copy.stated_by.get(stated.member, 0) + 1
         copy.frozen = value
@@ -283,6 +289,7 @@ class _Candidate:
                 stated_conditions=tuple(self.stated),
                 entered=self.entered,
                 stances=tuple(self.stances[member] for member in sorted(self.stances)),
+                unnamed=self.unnamed,
             )
         return frozen
 
@@ -324,12 +331,14 @@ class Replayer:
         "ballots",
         "body",
         "incumbent",
+        "incumbent_since",
         "last_event",
         "office",
         "rule",
         "size",
         "stage_start",
         "takes_office",
+        "term",
         "vacancy",
     )
 
@@ -363,6 +372,8 @@ class Replayer:
         self.last_event = state.last_event
         self.body = state.body
         self.stage_start = state.stage_start
+        self.incumbent_since = state.incumbent_since
+        self.term = state.term
 
     def state(self) -> RaceState:
         """The immutable state this copy has reached."""
@@ -400,6 +411,8 @@ class Replayer:
             ballots=self._frozen_ballots,
             body=self.body,
             stage_start=self.stage_start,
+            incumbent_since=self.incumbent_since,
+            term=self.term,
         )
 
     def apply(self, event: Event) -> None:
@@ -571,6 +584,7 @@ def _opening(r: Replayer, event: Opening) -> None:
     r.office = event.office
     _seat(r, event)
     r.incumbent = event.incumbent
+    r.incumbent_since = event.incumbent_since
     r.vacancy = event.vacancy
 
 
@@ -768,6 +782,33 @@ def _stance(r: Replayer, event: Stance) -> None:
     candidate.frozen = None
 
 
+def _unnamed_support(r: Replayer, event: UnnamedSupport) -> None:
+    """A reported count of backers not named: kept on the candidate, counted by no rule."""
+    candidate = r._require_candidate(event, event.candidate)
+    for index, member in enumerate(event.besides):
+        r._require_member(event, member, ("besides", index))
+    size = r.size if r.size is not None else len(r._electorate)
+    if event.count is not None and event.count + len(event.besides) > size:
+        raise ReplayError(
+            event.id,
+            f"{event.count} members besides {len(event.besides)} cannot back"
+            f" {event.candidate}: the electorate has {size}",
+            ("count",),
+        )
+    candidate.unnamed = UnnamedReport(
+        event.count, event.share, event.approximate, event.besides, event.id
+    )
+    candidate.frozen = None
+
+
+def _context(r: Replayer, event: Context) -> None:
+    """Context changes no state; who it names must be known, so that a typo is caught."""
+    if event.candidate is not None and event.candidate not in r._candidates:
+        r._require_candidate(event, event.candidate)  # raises: unknown
+    for index, member in enumerate(event.members):
+        r._require_member(event, member, ("members", index))
+
+
 def _withdrawal(r: Replayer, event: Withdrawal) -> None:
     candidate = r._require_candidate(event, event.candidate)
     if candidate.status is Status.APPOINTED:
@@ -784,6 +825,7 @@ def _appointment(r: Replayer, event: Appointment) -> None:
     candidate.frozen = None
     r.appointed = event.candidate
     r.takes_office = event.takes_office
+    r.term = event.term
 
 
 def _ballot(r: Replayer, event: Ballot) -> None:
@@ -981,6 +1023,8 @@ _RULES: dict[type[Event], _Rule] = {
     Condition: _condition,
     Endorsement: _endorsement,
     Stance: _stance,
+    UnnamedSupport: _unnamed_support,
+    Context: _context,
     Ballot: _ballot,
     Withdrawal: _withdrawal,
     Appointment: _appointment,

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from timeline.events import BallotKind, Citation, Event, Member, Position
 from timeline.rules import Base
-from timeline.state import Backing, Candidate, RaceState, StanceHeld, Status, votes_of
+from timeline.state import (
+    Backing,
+    Candidate,
+    RaceState,
+    StanceHeld,
+    Status,
+    UnnamedReport,
+    votes_of,
+)
 
 if TYPE_CHECKING:  # for annotations only: `timeline state` needs neither module
     from timeline.diff import StateDiff
@@ -43,7 +51,9 @@ def state_to_json(
         "decided": state.decided,
         "appointed": state.appointed,
         "takes_office": state.takes_office.text if state.takes_office else None,
+        "term": state.term,
         "incumbent": state.incumbent,
+        "incumbent_since": state.incumbent_since.text if state.incumbent_since else None,
         "vacancy": state.vacancy.text if state.vacancy else None,
         "events_applied": state.applied,
         "possibly_already": [_event_json(e) for e in possibly],
@@ -117,6 +127,17 @@ def _candidate_json(state: RaceState, candidate: Candidate) -> dict[str, Any]:
             {"member": s.member, "stance": s.stance.value, "event": s.event}
             for s in candidate.stances
         ],
+        "unnamed": (
+            None
+            if candidate.unnamed is None
+            else {
+                "count": candidate.unnamed.count,
+                "share": candidate.unnamed.share,
+                "approximate": candidate.unnamed.approximate,
+                "besides": list(candidate.unnamed.besides),
+                "event": candidate.unnamed.event,
+            }
+        ),
         "entered": candidate.entered,
     }
 
@@ -159,10 +180,10 @@ def render_text(
     appointed = state.candidate(state.appointed) if state.appointed else None
     if appointed is None:
         lines.append("Appointed: nobody yet")
-    elif state.takes_office is not None:
-        lines.append(f"Appointed: {appointed.name}, taking office {state.takes_office.text}")
     else:
-        lines.append(f"Appointed: {appointed.name}")
+        taking = f", taking office {state.takes_office.text}" if state.takes_office else ""
+        term = f", for {state.term}" if state.term else ""
+        lines.append(f"Appointed: {appointed.name}{taking}{term}")
     shown = list(state.candidates)
     if ranks:  # a tracker: by what it ranks by, then by entry
         shown.sort(key=lambda c: -state.score(c))
@@ -281,6 +302,8 @@ def _candidate_lines(state: RaceState, candidate: Candidate, leader: Candidate |
         for index, condition in enumerate(backing.conditions):
             label = backing.member if index == 0 else " " * len(backing.member)
             lines.append(f"  {label} backs on condition: {condition}")
+    if candidate.unnamed is not None:
+        lines.append(f"  reported backing: {unnamed_phrase(candidate.unnamed)}")
     for stance, phrase in ((Position.OPPOSE, "opposed by"), (Position.ABSTAIN, "abstaining")):
         taking = candidate.members_taking(stance)
         if taking:
@@ -540,7 +563,20 @@ def _names(before: RaceState, after: RaceState) -> dict[str, str]:
 def _value(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, UnnamedReport):
+        return unnamed_phrase(value)
     return getattr(value, "text", value)  # a Date prints as written
+
+
+def unnamed_phrase(report: UnnamedReport) -> str:
+    """A report of backers not named, in words: ``about 16 members besides US GB FR DE
+    (not named)``."""
+    amount = f"{report.count} members" if report.count is not None else f"{report.share} of"
+    amount += " the electorate" if report.share is not None else ""
+    text = f"about {amount}" if report.approximate else amount
+    if report.besides:
+        text += f" besides {' '.join(report.besides)}"
+    return f"{text} (not named; {report.event})"
 
 
 def diff_lines(change: StateDiff, before: RaceState, after: RaceState) -> str:

@@ -213,6 +213,8 @@ def _schema_of(hint: Any, extra: dict[str, Any]) -> dict[str, Any]:
         return dict(extra)
     if hint is str:
         return {"type": "string", **extra}
+    if hint is bool:  # read from YAML as text, as every scalar is (see the count)
+        return {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false"]}], **extra}
     if hint is int:
         return {"$ref": "#/$defs/count", **extra}
     if hint is Member:

@@ -63,6 +63,19 @@ class StanceHeld:
 
 
 @attrs.frozen
+class UnnamedReport:
+    """The latest report that members not named back a candidate: ``count`` members (or
+    a ``share`` of the electorate), perhaps ``approximate``, besides the members in
+    ``besides``. It adds no backer and the rule never counts it."""
+
+    count: int | None
+    share: str | None
+    approximate: bool
+    besides: tuple[str, ...]
+    event: str  # the id of the event that reported it
+
+
+@attrs.frozen
 class Candidate:
     """A person in the race, with the members backing them (sorted by member)."""
 
@@ -76,6 +89,7 @@ class Candidate:
     stated_conditions: tuple[StatedCondition, ...] = ()
     entered: str = ""  # the id of the event that first named the candidate
     stances: tuple[StanceHeld, ...] = ()  # members opposing or abstaining, sorted by member
+    unnamed: UnnamedReport | None = None  # the latest report of backers not named
 
     def members_taking(self, stance: Position) -> tuple[str, ...]:
         """The members that take ``stance`` (oppose or abstain) on this candidate."""
@@ -97,7 +111,9 @@ class RaceState:
     candidates: tuple[Candidate, ...] = ()  # in order of entry into the race
     appointed: str | None = None
     takes_office: Date | None = None
+    term: str | None = None  # the appointed candidate's term, as reported
     incumbent: str | None = None
+    incumbent_since: Date | None = None
     vacancy: Date | None = None
     applied: int = 0  # how many events were replayed
     last_event: str | None = None  # the id of the last one
