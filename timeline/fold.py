@@ -141,7 +141,13 @@ def apply(state: RaceState, event: Event) -> RaceState:
 
 def supersede(events: Iterable[Event], by: Iterable[Event]) -> list[Event]:
     """``events`` with the ones retracted by ``by`` left out and the ones corrected
-    replaced by their replacement. Retractions and corrections themselves are dropped."""
+    replaced by their replacement. Retractions and corrections themselves are dropped.
+
+    A correction whose target is not among ``events`` (as reported on a day, the
+    correction was out before the report it corrects) still brings its replacement: what
+    it reports is known from its own sources.
+    """
+    events = list(events)
     retracted: set[str] = set()
     replaced: dict[str, Event] = {}
     for event in by:
@@ -149,11 +155,13 @@ def supersede(events: Iterable[Event], by: Iterable[Event]) -> list[Event]:
             retracted.add(event.retracts)
         elif isinstance(event, Correction):
             replaced[event.corrects] = event.replacement
-    return [
-        replaced.get(e.id, e)
+    told = [
+        replaced.pop(e.id, e)
         for e in events
         if e.id not in retracted and not isinstance(e, Retraction | Correction)
     ]
+    told.extend(e for target, e in replaced.items() if target not in retracted)
+    return told
 
 
 def reported_by(events: Iterable[Event], known_on: datetime.date) -> list[Event]:

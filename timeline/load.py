@@ -168,6 +168,8 @@ def check_read(
     if not problems:
         problems.extend(_supersession_problems(events, files))
     if not problems:
+        problems.extend(_early_source_problems(events, files))
+    if not problems:
         problems.extend(_replay_problems(events, files, replay, warnings))
     if not problems and as_reported:
         problems.extend(_as_reported_problems(events, files))
@@ -312,6 +314,31 @@ def _load_file(
     return event
 
 
+def early_sources(event: Event) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(field, message) for each source of ``event`` (or of a correction's replacement)
+    published before the event can have happened: a source cannot report what had not
+    happened yet. Dissent is not held to this: it may say what a source expected. The
+    envelope of a retraction or a correction is not either: it is dated when the fix was
+    made, after what it cites."""
+    prefix: tuple[str | int, ...]
+    for prefix, fact in _facts_in(event):
+        if isinstance(fact, Retraction | Correction):
+            continue
+        start = fact.date.earliest
+        if start is None:
+            continue
+        for index, citation in enumerate(fact.sources):
+            published = citation.published
+            if published is not None and published.latest < start:
+                where = (*prefix, "sources", index, "published")
+                yield (
+                    where,
+                    f"{format_path(where)}: the source was published by {published.latest},"
+                    f" before the event ({fact.date.text}) can have happened: cite a report"
+                    " from after it, or keep this one as dissent",
+                )
+
+
 def quote_problems(event: Event, seeds: SeedCache) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(field, message) for each citation of ``event`` that its seed document does not back."""
     prefix: tuple[str | int, ...]
@@ -376,6 +403,21 @@ def _publication_problems(
                     f"{format_path(where)}: {date}, but {times} other citations"
                     f" date {document} {usual}; a document has one publication date",
                 )
+
+
+def _early_source_problems(
+    events: Sequence[Event], files: Mapping[str, EventFile]
+) -> Iterator[Problem]:
+    """Sources published before their event can have happened (see :func:`early_sources`),
+    in events that no retraction or correction supersedes: a merged event is fixed by a
+    new one, and the fix stands in its place."""
+    superseded = {e.target for e in events if isinstance(e, Retraction | Correction)}
+    for event in events:
+        if event.id in superseded:
+            continue
+        for where, message in early_sources(event):
+            file = files[event.id]
+            yield Problem(file.location, *file.locate(where), message)
 
 
 def _supersession_problems(
