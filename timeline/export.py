@@ -19,20 +19,23 @@ import datetime
 import html
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from timeline.codec import unstructure_event
 from timeline.dates import MONTHS
-from timeline.events import Citation, Dissent, Event, Opening
+from timeline.events import Citation, Correction, Dissent, Event, Opening
 from timeline.fold import replay_order
 from timeline.query import candidate_named, members_named, superseded_by
+from timeline.render import NO_SEEDS, seed_json
+from timeline.seeds import SeedRecord
 
 FORMATS = ("jsonl", "csv", "timelinejs")
 
 
-def to_jsonl(events: Sequence[Event]) -> str:
-    """One JSON object per event, in replay order."""
+def to_jsonl(events: Sequence[Event], seeds: Mapping[str, SeedRecord] = NO_SEEDS) -> str:
+    """One JSON object per event, in replay order; ``seeds`` gives what is known of each
+    seed article the event cites (under ``seeds``, by document)."""
     superseded = superseded_by(events)
     lines = []
     for event in replay_order(events):
@@ -41,6 +44,11 @@ def to_jsonl(events: Sequence[Event]) -> str:
         record["earliest"] = _day(event.date.earliest)
         record["reported"] = _day(event.reported)
         record["superseded_by"] = superseded.get(event.id)
+        record["seeds"] = {
+            document: seed_json(seeds[document])
+            for document in sorted(_documents(event))
+            if document in seeds
+        }
         lines.append(json.dumps(record, ensure_ascii=False, sort_keys=False))
     return "".join(f"{line}\n" for line in lines)
 
@@ -48,11 +56,18 @@ def to_jsonl(events: Sequence[Event]) -> str:
 CSV_COLUMNS = (
     "race", "id", "type", "date", "counts_from", "summary", "candidate", "members",
     "superseded_by", "citation", "document", "url", "publisher", "published", "record", "quote",
-    "claim", "disputed_field",
+    "claim", "disputed_field", "seed_title", "seed_publisher", "seed_author", "seed_url",
+    "seed_published",
 )  # fmt: skip
 
 
-def to_csv(events: Sequence[Event]) -> str:
+def _documents(event: Event) -> set[str]:
+    """The seed documents ``event`` cites (a correction: its replacement's too)."""
+    facts = [event, event.replacement] if isinstance(event, Correction) else [event]
+    return {c.document for fact in facts for c in (*fact.sources, *fact.dissent) if c.document}
+
+
+def to_csv(events: Sequence[Event], seeds: Mapping[str, SeedRecord] = NO_SEEDS) -> str:
     """One row per citation of each event (sources, then dissenting sources), in replay order."""
     superseded = superseded_by(events)
     out = io.StringIO()
@@ -73,11 +88,12 @@ def to_csv(events: Sequence[Event]) -> str:
         citations: list[tuple[str, Citation]] = [("source", c) for c in event.sources]
         citations += [("dissent", d) for d in event.dissent]
         for kind, citation in citations:
-            writer.writerow({**common, "citation": kind, **_citation_columns(citation)})
+            writer.writerow({**common, "citation": kind, **_citation_columns(citation, seeds)})
     return out.getvalue()
 
 
-def _citation_columns(citation: Citation) -> dict[str, str]:
+def _citation_columns(citation: Citation, seeds: Mapping[str, SeedRecord]) -> dict[str, str]:
+    record = seeds.get(citation.document) if citation.document else None
     columns = {
         "document": citation.document or "",
         "url": citation.url or "",
@@ -88,6 +104,14 @@ def _citation_columns(citation: Citation) -> dict[str, str]:
         "claim": "",
         "disputed_field": "",
     }
+    if record is not None:
+        columns["seed_title"] = record.title or ""
+        columns["seed_publisher"] = record.publisher or ""
+        columns["seed_author"] = record.author or ""
+        columns["seed_url"] = record.url or ""
+        columns["seed_published"] = record.published.text if record.published else ""
+    else:
+        columns.update(dict.fromkeys(CSV_COLUMNS[-5:], ""))
     if isinstance(citation, Dissent):
         columns["claim"] = citation.claim
         columns["disputed_field"] = citation.field or ""

@@ -57,6 +57,7 @@ from timeline.repository import (
     root_of,
     stat_of,
 )
+from timeline.seeds import METADATA, SeedRecord, overlaps, seed_records, uncited
 from timeline.state import RaceState
 
 _ONE_DAY = datetime.timedelta(days=1)
@@ -165,6 +166,9 @@ def check_read(
         events.append(event)
         files[event.id] = EventFile(read.path)
     problems.extend(_publication_problems(events, files))
+    records, seed_problems = read_seed_metadata(root)
+    problems.extend(seed_problems)
+    problems.extend(_seed_problems(root, records, events, files, warnings))
     if not problems:
         problems.extend(_supersession_problems(events, files))
     if not problems:
@@ -403,6 +407,86 @@ def _publication_problems(
                     f"{format_path(where)}: {date}, but {times} other citations"
                     f" date {document} {usual}; a document has one publication date",
                 )
+
+
+#: The seeds' metadata file is read up to this size.
+MAX_METADATA_BYTES = 1 << 20
+
+
+def read_seed_metadata(root: Path) -> tuple[dict[str, SeedRecord], list[Problem]]:
+    """The records of ``seeds/metadata.yaml`` (none when there is no such file), and what
+    is wrong with it, each problem at its line."""
+    path = root / METADATA
+    if not os.path.lexists(path):
+        return {}, []
+    try:
+        raw, _ = read_regular(path, MAX_METADATA_BYTES, "the seeds' metadata")
+        document = yamlio.parse(raw.decode("utf-8"))
+    except FileRefused as exc:
+        return {}, [Problem(METADATA, 1, 1, f"{METADATA} {exc}")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, [Problem(METADATA, 1, 1, f"cannot be read: {exc}")]
+    except yamlio.YamlProblem as exc:
+        return {}, [Problem(METADATA, exc.line, exc.column, exc.message)]
+    records, findings = seed_records(document.data)
+    return records, [Problem(METADATA, *document.locate(key), message) for key, message in findings]
+
+
+def _seed_problems(
+    root: Path,
+    records: Mapping[str, SeedRecord],
+    events: Sequence[Event],
+    files: Mapping[str, EventFile],
+    warnings: bool,
+) -> Iterator[Problem]:
+    """The seeds' metadata against the seeds and the citations: each seed has a record
+    (once there is a metadata file), each record a seed; a citation's publication date can
+    be the record's; the metadata file is not an article; an uncited seed is a warning."""
+    documents = {f"seeds/{name}" for name in _seed_files(root)}
+    if records:
+        for document in sorted(documents - records.keys()):
+            yield Problem(METADATA, 1, 1, f"{document} has no record in {METADATA}")
+        for document in sorted(records.keys() - documents):
+            yield Problem(METADATA, 1, 1, f"{document} is listed but is not a file in seeds/")
+    cited: set[str] = set()
+    for event in events:
+        for prefix, fact in _facts_in(event):
+            for kind, citations in (("sources", fact.sources), ("dissent", fact.dissent)):
+                for index, citation in enumerate(citations):
+                    if citation.document is None:
+                        continue
+                    cited.add(citation.document)
+                    where = (*prefix, kind, index)
+                    message = _seed_citation_problem(citation, records.get(citation.document))
+                    if message is not None:
+                        file = files[event.id]
+                        yield Problem(file.location, *file.locate(where), message)
+    if warnings and records:
+        for document in uncited(records, cited):
+            yield Problem(METADATA, 1, 1, f"{document} is cited by no event", severity="warning")
+
+
+def _seed_citation_problem(citation: Citation, record: SeedRecord | None) -> str | None:
+    if citation.document == METADATA:
+        return f"{METADATA} is the seeds' metadata, not an article: cite the article"
+    if record is None or record.published is None or citation.published is None:
+        return None
+    if overlaps(citation.published, record.published):
+        return None
+    return (
+        f"published: {citation.published.text}, but {METADATA} dates {citation.document}"
+        f" {record.published.text}"
+    )
+
+
+def _seed_files(root: Path) -> list[str]:
+    """The files directly in ``seeds/``, the metadata file left out."""
+    try:
+        with os.scandir(root / "seeds") as scan:
+            names = [e.name for e in scan if e.is_file(follow_symlinks=False)]
+    except OSError:
+        return []
+    return sorted(n for n in names if f"seeds/{n}" != METADATA and not n.startswith("."))
 
 
 def _early_source_problems(

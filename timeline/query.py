@@ -30,7 +30,7 @@ from timeline.events import (
     Stance,
     Withdrawal,
 )
-from timeline.fold import replay_order, told_at
+from timeline.fold import replay_order, supersede, told_at
 from timeline.members import ISO_3166_ALPHA2
 
 
@@ -105,12 +105,27 @@ class Conflict:
 
 
 def conflicts(events: Iterable[Event]) -> list[Conflict]:
-    """Every dissenting source in the data, in replay order of its event."""
+    """Every dissenting source in the record as told today (a corrected event by its
+    replacement, a retracted one not at all), in replay order of its event."""
+    events = list(events)
     return [
         Conflict(event, event.sources, dissent)
-        for event in replay_order(events)
+        for event in replay_order(supersede(events, events))
         for dissent in event.dissent
     ]
+
+
+def seed_citations(events: Iterable[Event]) -> dict[str, int]:
+    """How many citations of each seed document ``events`` hold (sources and dissent, a
+    correction's replacement's too)."""
+    counts: dict[str, int] = {}
+    for event in events:
+        facts = [event, event.replacement] if isinstance(event, Correction) else [event]
+        for fact in facts:
+            for citation in (*fact.sources, *fact.dissent):
+                if citation.document is not None:
+                    counts[citation.document] = counts.get(citation.document, 0) + 1
+    return counts
 
 
 def superseded_by(events: Sequence[Event]) -> dict[str, str]:

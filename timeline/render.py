@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Sequence
+import types
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from timeline.events import BallotKind, Citation, Event, Member, Position
 from timeline.rules import Base
+from timeline.seeds import SeedRecord
 from timeline.state import (
     Backing,
     Candidate,
@@ -377,45 +379,71 @@ def log_json(events: Sequence[Event], superseded: dict[str, str]) -> list[dict[s
     ]
 
 
-def _cite(citation: Citation) -> str:
+#: No seed metadata: the default of the functions that can show it.
+NO_SEEDS: Mapping[str, SeedRecord] = types.MappingProxyType({})
+
+
+def _cite(citation: Citation, seeds: Mapping[str, SeedRecord] = NO_SEEDS) -> str:
     where = citation.document or f"{citation.url} ({citation.publisher})"
+    record = seeds.get(citation.document) if citation.document else None
+    if record is not None:
+        where += f" ({record.label})"
     if citation.quote is None:
         return f"{where}: {citation.record}"
     return f"{where}: \u201c{citation.quote}\u201d"
 
 
-def conflicts_text(found: Sequence[Conflict]) -> str:
+def conflicts_text(found: Sequence[Conflict], seeds: Mapping[str, SeedRecord] = NO_SEEDS) -> str:
     """Each disagreement: the event, what its sources say, and the source against it."""
     blocks = []
     for conflict in found:
         event, dissent = conflict.event, conflict.dissent
         about = f" (on {dissent.field})" if dissent.field else ""
         lines = [f"{event.date.text}  {event.id}{about}", f"  recorded: {event.summary}"]
-        lines += [f"    {_cite(c)}" for c in conflict.recorded]
-        lines += [f"  disputed: {dissent.claim}", f"    {_cite(dissent)}"]
+        lines += [f"    {_cite(c, seeds)}" for c in conflict.recorded]
+        lines += [f"  disputed: {dissent.claim}", f"    {_cite(dissent, seeds)}"]
         blocks.append("\n".join(lines))
     return "".join(f"{block}\n\n" for block in blocks).rstrip("\n") + ("\n" if blocks else "")
 
 
-def _citation_json(citation: Citation) -> dict[str, Any]:
+def _citation_json(
+    citation: Citation, seeds: Mapping[str, SeedRecord] = NO_SEEDS
+) -> dict[str, Any]:
+    record = seeds.get(citation.document) if citation.document else None
     return {
         "document": citation.document,
         "url": citation.url,
         "publisher": citation.publisher,
         "record": citation.record,
         "quote": citation.quote,
+        "seed": None if record is None else seed_json(record),
     }
 
 
-def conflicts_json(found: Sequence[Conflict]) -> list[dict[str, Any]]:
+def seed_json(record: SeedRecord) -> dict[str, Any]:
+    """What is known of a seed article, as JSON-ready data."""
+    return {
+        "document": record.document,
+        "title": record.title,
+        "publisher": record.publisher,
+        "author": record.author,
+        "url": record.url,
+        "published": record.published.text if record.published else None,
+        "retrieved": record.retrieved.text if record.retrieved else None,
+    }
+
+
+def conflicts_json(
+    found: Sequence[Conflict], seeds: Mapping[str, SeedRecord] = NO_SEEDS
+) -> list[dict[str, Any]]:
     """The disagreements as JSON-ready data."""
     return [
         {
             "event": _event_json(c.event),
             "field": c.dissent.field,
-            "recorded": [_citation_json(s) for s in c.recorded],
+            "recorded": [_citation_json(s, seeds) for s in c.recorded],
             "claim": c.dissent.claim,
-            "dissent": _citation_json(c.dissent),
+            "dissent": _citation_json(c.dissent, seeds),
         }
         for c in found
     ]
@@ -454,6 +482,7 @@ def explain_json(
     subject: str,
     chain: Sequence[Event],
     possibly: Sequence[Event],
+    seeds: Mapping[str, SeedRecord] = NO_SEEDS,
 ) -> dict[str, Any]:
     """Why ``subject`` (a member code or a candidate id) stands where it does at ``at``."""
     candidate = state.candidate(subject)
@@ -470,8 +499,8 @@ def explain_json(
         "events": [
             {
                 **_event_json(e),
-                "sources": [_citation_json(c) for c in e.sources],
-                "dissent": [{**_citation_json(d), "claim": d.claim} for d in e.dissent],
+                "sources": [_citation_json(c, seeds) for c in e.sources],
+                "dissent": [{**_citation_json(d, seeds), "claim": d.claim} for d in e.dissent],
             }
             for e in chain
         ],
@@ -485,6 +514,7 @@ def explain_text(
     subject: str,
     chain: Sequence[Event],
     possibly: Sequence[Event],
+    seeds: Mapping[str, SeedRecord] = NO_SEEDS,
 ) -> str:
     """The readable form of :func:`explain_json`."""
     candidate = state.candidate(subject)
@@ -496,8 +526,8 @@ def explain_text(
     lines += ["", f"How we know ({len(chain)} events, in replay order):"]
     for event in chain:
         lines.append(f"  {event.date.text}  {event.TYPE}  {event.id}: {event.summary}")
-        lines += [f"      {_cite(c)}" for c in event.sources]
-        lines += [f"      disputed ({d.claim}): {_cite(d)}" for d in event.dissent]
+        lines += [f"      {_cite(c, seeds)}" for c in event.sources]
+        lines += [f"      disputed ({d.claim}): {_cite(d, seeds)}" for d in event.dissent]
     if possibly:
         lines += ["", "Possibly already (not counted yet):"]
         lines += [f"  {e.date.text}  {e.id}: {e.summary}" for e in possibly]

@@ -16,18 +16,21 @@ from __future__ import annotations
 import datetime
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from timeline.checkpoints import RaceIndex
 from timeline.events import Citation, Dissent, Event
 from timeline.fold import choose_race, replay_order, told_at
 from timeline.query import possibly_already, superseded_by
-from timeline.render import state_to_json
+from timeline.render import NO_SEEDS, state_to_json
+from timeline.seeds import SeedRecord
 
 
-def site(events: Sequence[Event], race: str | None = None) -> str:
-    """The page of ``race`` (or the only race)."""
+def site(
+    events: Sequence[Event], race: str | None = None, seeds: Mapping[str, SeedRecord] = NO_SEEDS
+) -> str:
+    """The page of ``race`` (or the only race); ``seeds`` names the seed articles cited."""
     race = choose_race(events, race)
     mine = [e for e in events if e.race == race]
     days, states = states_by_day(mine, race)
@@ -37,7 +40,9 @@ def site(events: Sequence[Event], race: str | None = None) -> str:
         "race": race,
         "days": [day.isoformat() for day in days],
         "states": states,
-        "events": [_event(e, superseded.get(e.id), e.id in told) for e in replay_order(mine)],
+        "events": [
+            _event(e, superseded.get(e.id), e.id in told, seeds) for e in replay_order(mine)
+        ],
     }
     office = states[-1]["office"] if states and states[-1]["office"] else race
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -72,10 +77,13 @@ def states_by_day(
     return days, states
 
 
-def _event(event: Event, superseded: str | None, told: bool) -> dict[str, Any]:
+def _event(
+    event: Event, superseded: str | None, told: bool, seeds: Mapping[str, SeedRecord]
+) -> dict[str, Any]:
     def citation(c: Citation) -> dict[str, Any]:
+        record = seeds.get(c.document) if c.document else None
         return {
-            "where": c.document or c.publisher,
+            "where": f"{c.document}, {record.label}" if record else c.document or c.publisher,
             "url": c.url,
             "published": c.published.text if c.published else None,
             "record": c.record,

@@ -30,6 +30,7 @@ COMMANDS = {
     "explain": "timeline.cli.read:explain",
     "diff": "timeline.cli.read:diff_command",
     "conflicts": "timeline.cli.read:conflicts",
+    "seeds": "timeline.cli.read:seeds",
     "validate": "timeline.cli.check:validate",
     "schema": "timeline.cli.check:schema",
     "new": "timeline.cli.new:new",

@@ -6,7 +6,7 @@ import contextlib
 import datetime
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from click.decorators import FC
 
 from timeline.errors import LoadError, TimelineError, UnknownRaceError
 from timeline.repository import Repository, find_repository
+from timeline.seeds import SeedRecord
 
 
 class Failure(click.ClickException):
@@ -87,6 +88,15 @@ known_on_option = click.option(
     callback=parse_day,
     help="Only what had been reported by this day. Default: all that is known now.",
 )
+
+
+def seed_index(root: Path) -> Mapping[str, SeedRecord]:
+    """What ``seeds/metadata.yaml`` says of each seed article (validation has checked it;
+    a repository without the file has none)."""
+    from timeline.load import read_seed_metadata
+
+    records, _ = read_seed_metadata(root)
+    return records
 
 
 def load(events: Path | None, *, race: str | None = None, one_race: bool = False) -> Repository:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from timeline.cli.common import Failure, events_option, load, parse_day
+from timeline.cli.common import Failure, events_option, load, parse_day, seed_index
 from timeline.export import FORMATS, to_csv, to_jsonl, to_timelinejs
 
 
@@ -54,7 +54,8 @@ def export(events: Path | None, race: str | None, output: str, out: Path | None)
             raise Failure(f"error: a TimelineJS timeline shows one race: give --race ({known})")
         text = to_timelinejs(chosen)
     else:
-        text = to_csv(chosen) if output == "csv" else to_jsonl(chosen)
+        seeds = seed_index(repository.root)
+        text = to_csv(chosen, seeds) if output == "csv" else to_jsonl(chosen, seeds)
     if out is None:
         click.echo(text, nl=False)
         return
@@ -131,7 +132,7 @@ def site(out: Path, events: Path | None, race: str | None) -> None:
     from timeline.site import site as page
 
     repository = load(events, race=race, one_race=True)
-    text = page(repository.events, race)
+    text = page(repository.events, race, seed_index(repository.root))
     try:
         out.mkdir(parents=True, exist_ok=True)
         (out / "index.html").write_text(text, encoding="utf-8")

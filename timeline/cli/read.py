@@ -15,6 +15,7 @@ from timeline.cli.common import (
     load,
     load_race,
     parse_day,
+    seed_index,
     today,
 )
 from timeline.diff import diff
@@ -27,6 +28,7 @@ from timeline.query import (
     is_member_code,
     members_named,
     possibly_already,
+    seed_citations,
     superseded_by,
 )
 from timeline.query import conflicts as find_conflicts
@@ -39,6 +41,7 @@ from timeline.render import (
     explain_text,
     log_json,
     log_lines,
+    seed_json,
 )
 
 
@@ -130,10 +133,13 @@ def explain(
         if subject in members_named(e) or candidate_named(e) == subject
     ]
     if output == "json":
-        data = explain_json(result, day, subject, chain, possibly)
+        seeds = seed_index(repository.root)
+        data = explain_json(result, day, subject, chain, possibly, seeds)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(printable(explain_text(result, day, subject, chain, possibly)), nl=False)
+        seeds = seed_index(repository.root)
+        text = explain_text(result, day, subject, chain, possibly, seeds)
+        click.echo(printable(text), nl=False)
 
 
 @click.command("diff")
@@ -193,10 +199,11 @@ def conflicts(events: Path | None, race: str | None, output: str) -> None:
     """
     repository = load(events)
     found = find_conflicts(e for e in repository.events if race is None or e.race == race)
+    seeds = seed_index(repository.root)
     if output == "json":
-        click.echo(json.dumps(conflicts_json(found), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(conflicts_json(found, seeds), indent=2, ensure_ascii=False))
     else:
-        click.echo(printable(conflicts_text(found)), nl=False)
+        click.echo(printable(conflicts_text(found, seeds)), nl=False)
 
 
 @click.command()
@@ -237,3 +244,49 @@ def races(events: Path | None, output: str) -> None:
         click.echo(
             printable(f"{s.race}  {opened} to {decided}{who}; {s.events} events; {s.office}")
         )
+
+
+@click.command()
+@events_option
+@format_option("text", "json")
+def seeds(events: Path | None, output: str) -> None:
+    """List the seed articles: what is known of each, and how often it is cited.
+
+    What is known comes from seeds/metadata.yaml (title, publisher, author,
+    URL, publication date, the day it was retrieved); what is not known is
+    said so. Each article's citations are counted over every event, dissent
+    included.
+
+    \b
+    Example:
+      timeline seeds
+    """
+    repository = load(events)
+    records = seed_index(repository.root)
+    counts = seed_citations(repository.events)
+    documents = sorted(records.keys() | counts.keys())
+    if output == "json":
+        data = [
+            {
+                **(seed_json(records[d]) if d in records else {"document": d}),
+                "citations": counts.get(d, 0),
+            }
+            for d in documents
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for document in documents:
+        record = records.get(document)
+        click.echo(printable(f"{document}  cited {counts.get(document, 0)} times"))
+        if record is None:
+            click.echo("  no record in seeds/metadata.yaml")
+            continue
+        for label, value in (
+            ("title", record.title),
+            ("publisher", record.publisher),
+            ("author", record.author),
+            ("url", record.url),
+            ("published", record.published.text if record.published else None),
+            ("retrieved", record.retrieved.text if record.retrieved else None),
+        ):
+            click.echo(printable(f"  {label}: {value if value is not None else 'not known'}"))
