@@ -259,8 +259,13 @@ function showState(state) {
     $("grid").append(cell);
   }
   for (const candidate of state.candidates) {
+    const unnamed = candidate.unnamed;
+    const reported = !unnamed ? "" : "; reported besides: " +
+      (unnamed.approximate ? "about " : "") +
+      (unnamed.count !== null ? unnamed.count + " members" : unnamed.share + " of the members") +
+      " not named";
     $("candidates").append(text("li", candidate.name + " (" + candidate.status + "): " +
-      candidate.score + " " + state.counted));
+      candidate.score + " " + state.counted + reported));
     for (const backer of candidate.backers) {
       for (const condition of backer.conditions) {
         $("conditions").append(text("li", backer.member + " backs " + candidate.name +
