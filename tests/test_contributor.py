@@ -245,7 +245,7 @@ def test_yamllint_finds_nothing_in_events_or_in_what_timeline_new_writes(repo: P
     result = CliRunner().invoke(
         main,
         [
-            "new", "electorate_change", "--date", "2024-06-27", "--summary", "Norway leaves",
+            "new", "electorate_change", "--date", "2024-06-19", "--summary", "Norway leaves",
             "--left", "NO", "--document", "seeds/003_30db4212d268332d.txt",
             "--published", "2024-06-18/2024-06-19", "--quote", "Hungary is ready to support",
         ],

@@ -35,7 +35,7 @@ def _run(*args: str) -> str:
 def test_jsonl_is_every_event_as_filed_plus_what_the_replay_derives() -> None:
     records = [json.loads(line) for line in _run("export").splitlines()]
     assert sorted(e.id for e in EVENTS) == sorted(r["id"] for r in records)
-    derived = ("counts_from", "earliest", "reported", "superseded_by")
+    derived = ("counts_from", "earliest", "reported", "superseded_by", "seeds")
     by_id = {e.id: e for e in EVENTS}
     for record in records:
         event = by_id[record["id"]]
@@ -226,9 +226,10 @@ summary: A mention dated as late as a date can be
 candidate: someone-far
 name: Someone Far
 sources:
-  - document: seeds/003_30db4212d268332d.txt
-    published: 2024-06-18/2024-06-19
-    quote: "Hungary is ready to support PM Rutte’s bid"
+  - url: https://example.org/far-future
+    publisher: A report from the last month of the calendar
+    published: 9999-12
+    quote: "Someone Far is named as a possible candidate"
 """
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from timeline import load_repository, state_at
+from timeline import load_repository, parse_date, state_at
 from timeline.cli import main
 
 from helpers import RACE, REPO
@@ -29,9 +30,13 @@ def _example(heading: str) -> str:
     return match.group(1)
 
 
+def _files(repo: Path) -> int:
+    return len(list((repo / RACE).glob("*.yaml")))
+
+
 def test_the_real_repository_is_valid(repo: Path) -> None:
     result = validate()
-    assert (0, "", "21 event files checked: 0 errors, 0 warnings\n") == (
+    assert (0, "", f"{_files(repo)} event files checked: 0 errors, 0 warnings\n") == (
         result.exit_code,
         result.stdout,
         result.stderr,
@@ -42,12 +47,28 @@ def test_a_date_after_today_is_an_error(repo: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("TIMELINE_TODAY", "2024-06-19")
     result = validate()
     assert 1 == result.exit_code
-    assert [
-        f"{RACE}/2024-06-20-iohannis-withdraws.yaml:4:1: error: date: 2024-06-20 is in the future (today is 2024-06-19)",
-        f"{RACE}/2024-06-20-romania-backs-rutte.yaml:4:1: error: date: 2024-06-20 is in the future (today is 2024-06-19)",
-        f"{RACE}/2024-06-26-rutte-appointed.yaml:4:1: error: date: 2024-06-26 is in the future (today is 2024-06-19)",
-    ] == result.stdout.splitlines()
-    assert "21 event files checked: 3 errors, 0 warnings\n" == result.stderr
+    lines = result.stdout.splitlines()
+    assert (
+        f"{RACE}/2024-06-20-iohannis-withdraws.yaml:4:1: error: date: 2024-06-20 is in the future (today is 2024-06-19)"
+        in lines
+    )
+    assert (
+        f"{RACE}/2024-06-26-rutte-appointed.yaml:4:1: error: date: 2024-06-26 is in the future (today is 2024-06-19)"
+        in lines
+    )
+    # every file dated (or whose correction's replacement is dated) after that day, and
+    # only those
+    later = set()
+    for path in (repo / RACE).glob("*.yaml"):
+        dates = re.findall(r"^ *date: (\S+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+        earliest = [parse_date(d).earliest for d in dates]
+        if any(e is not None and e > datetime.date(2024, 6, 19) for e in earliest):
+            later.add(path.name)
+    assert later == {line.split(":")[0].rsplit("/", 1)[1] for line in lines}
+    assert all(line.endswith("is in the future (today is 2024-06-19)") for line in lines)
+    assert f"{_files(repo)} event files checked: {len(lines)} errors, 0 warnings\n" == (
+        result.stderr
+    )
 
 
 def test_an_appointment_the_rule_does_not_support_is_a_warning(repo: Path) -> None:
@@ -55,7 +76,7 @@ def test_an_appointment_the_rule_does_not_support_is_a_warning(repo: Path) -> No
     result = validate()
     assert 0 == result.exit_code
     assert [
-        f"{RACE}/2024-06-26-rutte-appointed.yaml:6:1: warning: mark-rutte is appointed, but the consensus rule is not met by the backing recorded on this date"
+        f"{RACE}/2024-06-26-correct-rutte-appointed.yaml:16:3: warning: mark-rutte is appointed, but the consensus rule is not met by the backing recorded on this date"
     ] == result.stdout.splitlines()
 
 
@@ -65,7 +86,7 @@ def test_json_and_github_formats(repo: Path) -> None:
     data = json.loads(validate("--format", "json").stdout)
     message = "members[1]: unknown member 'UK': the ISO 3166-1 alpha-2 code is 'GB'"
     assert {
-        "files": 21,
+        "files": _files(repo),
         "errors": 1,
         "warnings": 0,
         "problems": [
@@ -251,14 +272,37 @@ def test_changing_a_merged_seed_is_an_error(committed: Path, change: str) -> Non
 
 
 def test_adding_a_seed_keeps_the_log_append_only(committed: Path) -> None:
+    """A new seed, and its record in seeds/metadata.yaml: the one seeds/ file that may
+    change."""
     (committed / "seeds" / "999_new.txt").write_text("A new article.\n", encoding="utf-8")
-    assert (0, "") == (validate("--base", "HEAD").exit_code, validate("--base", "HEAD").stdout)
+    metadata = committed / "seeds" / "metadata.yaml"
+    with metadata.open("a", encoding="utf-8") as file:
+        file.write("\n999_new.txt:\n  title: A new article\n  published: 2024-07-01\n")
+    result = validate("--base", "HEAD")
+    assert (0, ["seeds/metadata.yaml:1:1: warning: seeds/999_new.txt is cited by no event"]) == (
+        result.exit_code,
+        result.stdout.splitlines(),
+    )
+
+
+def test_a_new_seed_without_its_record_is_a_warning(committed: Path) -> None:
+    (committed / "seeds" / "999_new.txt").write_text("A new article.\n", encoding="utf-8")
+    result = validate("--base", "HEAD")
+    assert 0 == result.exit_code
+    assert [
+        "seeds/metadata.yaml:1:1: warning: seeds/999_new.txt has no record: say what is known"
+        " of the article"
+    ] == result.stdout.splitlines()
 
 
 def test_an_event_reported_before_what_it_needs_is_an_error(repo: Path) -> None:
-    """Without Reuters' report of 22 February, Rutte's candidacy is first reported by the
-    February articles (published by 6 March at the latest), after the endorsements."""
-    path = repo / RACE / "2023-10-rutte-candidacy.yaml"
+    """With Rutte's entry only the candidacy of the February articles (published by 6 March
+    at the latest: Reuters' report of 22 February taken out, and his interest of October
+    2023 too), the endorsements of 22 February are reported before any report of him."""
+    (repo / RACE / "2023-10-rutte-candidacy.yaml").unlink()
+    (repo / RACE / "2023-10-28-correct-rutte-entry.yaml").unlink()
+    (repo / RACE / "2024-02-21-two-thirds-back-rutte.yaml").unlink()  # needs him earlier
+    path = repo / RACE / "2024-02-22-rutte-candidacy.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("  - url: https://www.devdiscourse.com")
     end = text.index("note:")

@@ -166,9 +166,10 @@ def check_read(
         events.append(event)
         files[event.id] = EventFile(read.path)
     problems.extend(_publication_problems(events, files))
-    records, seed_problems = read_seed_metadata(root)
-    problems.extend(seed_problems)
-    problems.extend(_seed_problems(root, records, events, files, warnings))
+    if events:  # the seeds are read for the events: with none, nothing of seeds/ is
+        records, seed_problems = read_seed_metadata(root)
+        problems.extend(seed_problems)
+        problems.extend(_seed_problems(root, records, events, files, warnings))
     if not problems:
         problems.extend(_supersession_problems(events, files))
     if not problems:
@@ -419,6 +420,12 @@ def read_seed_metadata(root: Path) -> tuple[dict[str, SeedRecord], list[Problem]
     path = root / METADATA
     if not os.path.lexists(path):
         return {}, []
+    if os.path.realpath(path) != os.path.join(os.path.realpath(root), METADATA):
+        message = (
+            f"{METADATA} is reached through a symbolic link; only regular files inside the"
+            " repository's seeds/ are read"
+        )
+        return {}, [Problem(METADATA, 1, 1, message)]
     try:
         raw, _ = read_regular(path, MAX_METADATA_BYTES, "the seeds' metadata")
         document = yamlio.parse(raw.decode("utf-8"))
@@ -439,15 +446,23 @@ def _seed_problems(
     files: Mapping[str, EventFile],
     warnings: bool,
 ) -> Iterator[Problem]:
-    """The seeds' metadata against the seeds and the citations: each seed has a record
-    (once there is a metadata file), each record a seed; a citation's publication date can
-    be the record's; the metadata file is not an article; an uncited seed is a warning."""
-    documents = {f"seeds/{name}" for name in _seed_files(root)}
+    """The seeds' metadata against the seeds and the citations: each record has a seed;
+    a citation's publication date can be the record's; the metadata file is not an
+    article. A seed without a record, and a seed no event cites, are warnings (once there
+    is a metadata file)."""
+    regular, present = _seed_files(root)
     if records:
-        for document in sorted(documents - records.keys()):
-            yield Problem(METADATA, 1, 1, f"{document} has no record in {METADATA}")
-        for document in sorted(records.keys() - documents):
+        for document in sorted(records.keys() - present):
             yield Problem(METADATA, 1, 1, f"{document} is listed but is not a file in seeds/")
+        if warnings:  # a seed without a record still has its quotes checked: a warning
+            for document in sorted(regular - records.keys()):
+                yield Problem(
+                    METADATA,
+                    1,
+                    1,
+                    f"{document} has no record: say what is known of the article",
+                    severity="warning",
+                )
     cited: set[str] = set()
     for event in events:
         for prefix, fact in _facts_in(event):
@@ -479,14 +494,27 @@ def _seed_citation_problem(citation: Citation, record: SeedRecord | None) -> str
     )
 
 
-def _seed_files(root: Path) -> list[str]:
-    """The files directly in ``seeds/``, the metadata file left out."""
+def _seed_files(root: Path) -> tuple[set[str], set[str]]:
+    """The entries directly in ``seeds/`` (the metadata file left out), as documents: the
+    regular files, and every entry that is not a folder (a link to a seed is refused
+    where it is cited); none when ``seeds/`` is a link (what it points at is outside the
+    repository)."""
+    if os.path.islink(root / "seeds"):
+        return set(), set()
+    regular, present = set(), set()
     try:
         with os.scandir(root / "seeds") as scan:
-            names = [e.name for e in scan if e.is_file(follow_symlinks=False)]
+            for entry in scan:
+                document = f"seeds/{entry.name}"
+                if document == METADATA or entry.name.startswith("."):
+                    continue
+                if not entry.is_dir(follow_symlinks=False):
+                    present.add(document)
+                if entry.is_file(follow_symlinks=False):
+                    regular.add(document)
     except OSError:
-        return []
-    return sorted(n for n in names if f"seeds/{n}" != METADATA and not n.startswith("."))
+        pass
+    return regular, present
 
 
 def _early_source_problems(

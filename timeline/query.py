@@ -18,6 +18,7 @@ from timeline.events import (
     Candidacy,
     Citation,
     Condition,
+    Context,
     Correction,
     Dissent,
     ElectorateChange,
@@ -28,6 +29,7 @@ from timeline.events import (
     Retraction,
     Stage,
     Stance,
+    UnnamedSupport,
     Withdrawal,
 )
 from timeline.fold import replay_order, supersede, told_at
@@ -60,8 +62,10 @@ def members_named(event: Event) -> frozenset[str]:
     if isinstance(event, Ballot):
         named = {m for line in event.votes for m in line.members}
         return frozenset(named | {line.member for line in event.votes if line.member})
-    if isinstance(event, Endorsement | Stance):
+    if isinstance(event, Endorsement | Stance | Context):
         return frozenset(event.members)
+    if isinstance(event, UnnamedSupport):
+        return frozenset(event.besides)
     if isinstance(event, Stage):
         return frozenset(event.member_ids)
     if isinstance(event, Condition):
@@ -78,8 +82,18 @@ def members_named(event: Event) -> frozenset[str]:
 def candidate_named(event: Event) -> str | None:
     """The candidate an event is about, if any."""
     if isinstance(
-        event, Mention | Candidacy | Condition | Endorsement | Stance | Withdrawal | Appointment
+        event,
+        Mention
+        | Candidacy
+        | Condition
+        | Endorsement
+        | Stance
+        | UnnamedSupport
+        | Withdrawal
+        | Appointment,
     ):
+        return event.candidate
+    if isinstance(event, Context):
         return event.candidate
     if isinstance(event, Correction):
         return candidate_named(event.replacement)

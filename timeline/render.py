@@ -386,7 +386,7 @@ NO_SEEDS: Mapping[str, SeedRecord] = types.MappingProxyType({})
 def _cite(citation: Citation, seeds: Mapping[str, SeedRecord] = NO_SEEDS) -> str:
     where = citation.document or f"{citation.url} ({citation.publisher})"
     record = seeds.get(citation.document) if citation.document else None
-    if record is not None:
+    if record is not None and record.label:
         where += f" ({record.label})"
     if citation.quote is None:
         return f"{where}: {citation.record}"

@@ -50,10 +50,10 @@ class SeedRecord:
 
     @property
     def label(self) -> str:
-        """A short citation: the title in quotes and the publisher, or what is known."""
+        """A short citation: the title in quotes and the publisher, as far as known (empty
+        when neither is)."""
         parts = [f"\u201c{self.title}\u201d" if self.title else None, self.publisher]
-        known = [part for part in parts if part]
-        return ", ".join(known) if known else "not identified"
+        return ", ".join(part for part in parts if part)
 
 
 #: A problem with the metadata: (the key path in the file, the message).

@@ -83,7 +83,11 @@ def _event(
     def citation(c: Citation) -> dict[str, Any]:
         record = seeds.get(c.document) if c.document else None
         return {
-            "where": f"{c.document}, {record.label}" if record else c.document or c.publisher,
+            "where": (
+                f"{c.document}, {record.label}"
+                if record and record.label
+                else c.document or c.publisher
+            ),
             "url": c.url,
             "published": c.published.text if c.published else None,
             "record": c.record,
