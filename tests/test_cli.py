@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from timeline import load_repository
 from timeline.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -111,13 +112,18 @@ def test_a_repository_with_two_races_needs_race(tmp_path: Path) -> None:
     code, out, _ = run("state", "--events", events, "--at", "2025-01-01")
     assert (0, True) == (code, out.startswith("No race is open on 2025-01-01. Races: "))
     code, _, err = run("explain", "RO", "--events", events, "--at", "2025-01-01")
-    assert (1, True) == (code, "choose a race with --race (none is open on 2025-01-01" in err)
+    # a choice the command cannot make alone is bad usage: exit 2, in every command
+    assert (2, True) == (code, "choose a race with --race (none is open on 2025-01-01" in err)
     code, out, _ = run(
         "state", "--events", events, "--at", "2031-03-20", "--race", "north-sea-forum-chair-2031"
     )
     assert (code, "Appointed: Anna Berg" in out) == (0, True)
     code, _, err = run("state", "--events", events, "--race", "nope")
-    assert (code, "no race 'nope'" in err) == (1, True)
+    assert (code, "no race 'nope'" in err) == (2, True)
+    code, _, err = run("new", "mention", "--events", events, "--date", "2025-01-01")
+    assert (code, "error: choose a race with --race" in err) == (2, True)
+    code, _, err = run("export", "--events", events, "--format", "timelinejs")
+    assert (code, err.startswith("error: a TimelineJS timeline shows one race")) == (2, True)
 
 
 @pytest.mark.parametrize("bad", ["2024-02-30", "18/06/2024", "2024-6-1x"])
@@ -143,3 +149,35 @@ def test_a_date_before_the_race_opened_says_so(monkeypatch: pytest.MonkeyPatch) 
     code, out, _ = run("state", "--at", "2023-01-01", "--race", "nato-secretary-general-2024")
     assert 0 == code
     assert "had not opened by this date" in out
+
+
+def test_every_exception_of_the_library_is_defined_in_errors_py() -> None:
+    """One exception tree: outside timeline/errors.py, only the command line's way out
+    (click's exceptions) and private signals that never leave their module."""
+    import ast
+
+    allowed = {("cli/common.py", "Failure"), ("cli/common.py", "UsageFailure")}
+    found = []
+    for path in sorted((REPO / "timeline").rglob("*.py")):
+        relative = path.relative_to(REPO / "timeline").as_posix()
+        if relative == "errors.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef) or node.name.startswith("_"):
+                continue
+            bases = [ast.unparse(base) for base in node.bases]
+            raises = any(b.endswith(("Error", "Exception", "Problem", "Failure")) for b in bases)
+            if raises and (relative, node.name) not in allowed:
+                found.append(f"{relative}: {node.name}")
+    assert [] == found
+
+
+def test_no_free_id_for_a_new_event_is_a_clear_error(tmp_path: Path) -> None:
+    from timeline.errors import CommandError
+    from timeline.write import write_new_event
+
+    event = load_repository(REPO / "events").only("nato-secretary-general-2024").events[0]
+    taken = {event.id, *(f"{event.id}-{n}" for n in range(2, 1000))}
+    with pytest.raises(CommandError, match="no free id from"):
+        write_new_event(tmp_path, event, taken)
+    assert [] == list(tmp_path.iterdir())

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from timeline import Ballot, Opening, load_repository, state_at
 from timeline.cli import main
 from timeline.diff import diff
-from timeline.importers import ImportFailure, event_text, write_events
+from timeline.errors import ImportFailure
+from timeline.importers import event_text, write_events
 from timeline.importers.house import import_folder, person_id, read_rolls
 from timeline.state import Status
 

@@ -91,7 +91,7 @@ def test_a_timelinejs_export_of_several_races_asks_for_one(tmp_path: Path) -> No
 
     events = _two_races(tmp_path)
     result = CliRunner().invoke(main, ["export", "--format", "timelinejs", "--events", str(events)])
-    assert 1 == result.exit_code
+    assert 2 == result.exit_code  # a choice the command cannot make alone: bad usage
     assert "error: a TimelineJS timeline shows one race: give --race" in result.output
 
 

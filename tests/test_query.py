@@ -261,7 +261,7 @@ def test_explain_an_unknown_subject_is_a_clear_error() -> None:
             NATO_RACE,
         ],
     )
-    assert 1 == result.exit_code
+    assert 2 == result.exit_code  # a subject that names nothing: bad usage
     assert result.stderr.startswith("error: 'nobody' is neither a member nor a candidate")
 
 

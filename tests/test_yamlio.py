@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline.codec import EventDataError, structure_event
-from timeline.yamlio import MAX_DEPTH, YamlProblem, dump, load, parse
+from timeline.codec import structure_event
+from timeline.errors import EventDataError, YamlProblem
+from timeline.yamlio import MAX_DEPTH, dump, load, parse
 
 
 def test_plain_scalars_stay_text_so_norway_is_not_false() -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from timeline.dates import Date, parse_date
 from timeline.errors import (
     DateError,
+    EventDataError,
     InvalidField,
     LoadError,
     Problem,
@@ -81,12 +82,11 @@ from timeline.state import (
 # The shell's names (reading YAML, cattrs, files) are imported on first use (PEP 562):
 # a warm `timeline state` needs none of them, and they cost more than the command.
 if TYPE_CHECKING:
-    from timeline.codec import EventDataError, structure_event, unstructure_event
+    from timeline.codec import structure_event, unstructure_event
     from timeline.load import load_repository
     from timeline.repository import Repository, find_repository
 
 _LAZY = {
-    "EventDataError": "timeline.codec",
     "Repository": "timeline.repository",
     "find_repository": "timeline.repository",
     "load_repository": "timeline.load",

@@ -73,14 +73,13 @@ import attrs
 from timeline import cachefile
 from timeline.cachefile import expect_integer as _integer
 from timeline.cachefile import expect_text as _text
-from timeline.errors import LoadError, Problem, TimelineError
+from timeline.errors import CacheError, FileRefused, LoadError, Problem, TimelineError
 from timeline.events import Event
 from timeline.fold import pick_race
 from timeline.repository import (
     MAX_FILE_BYTES,
     MAX_SEED_BYTES,
     EventFile,
-    FileRefused,
     Repository,
     Stat,
     digest,
@@ -112,10 +111,6 @@ T = TypeVar("T")
 
 #: What :meth:`_Store._name` makes: a race file's name, and nothing that leaves the folder.
 _RACE_FILE = re.compile(r"race-[0-9a-f]{24}")
-
-
-class CacheError(TimelineError):
-    """The cache cannot be used as asked (for example, it would live inside ``events/``)."""
 
 
 def default_directory() -> Path:

@@ -27,7 +27,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from timeline.dates import Date, parse_date
-from timeline.errors import InvalidField, TimelineError
+from timeline.errors import EventDataError, InvalidField
 from timeline.events import EVENT_TYPES, Correction, Event, Member, Weight
 from timeline.members import check_member
 from timeline.rules import Rule, named
@@ -40,14 +40,6 @@ _INTERNED = 64
 # Envelope keys written first and last around the type-specific fields.
 _HEAD = ("type", "id", "race", "date", "summary")
 _TAIL = ("sources", "dissent", "note")
-
-
-class EventDataError(TimelineError, ValueError):
-    """Plain data that is not a valid event; ``problems`` are (path, message) pairs."""
-
-    def __init__(self, problems: list[tuple[FieldPath, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{format_path(p)}: {m}" for p, m in problems))
 
 
 def _structure_text(value: Any, _: type) -> str:
@@ -339,14 +331,6 @@ _CITATION_ORDER = (
 def _in_field_order(citation: dict[str, Any]) -> dict[str, Any]:
     """A source as people write it: where from, then the quote (cattrs puts defaults last)."""
     return {key: citation[key] for key in _CITATION_ORDER if key in citation}
-
-
-def format_path(path: FieldPath) -> str:
-    """``("sources", 0, "quote")`` -> ``sources[0].quote``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text.lstrip(".") or "(file)"
 
 
 def _flatten(exc: BaseException, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:

@@ -54,15 +54,36 @@ class Problem:
 
 
 class TimelineError(Exception):
-    """Base class of every error the library raises on purpose."""
+    """Base class of every error the library raises on purpose.
+
+    ``exit_code`` is the status the command line exits with: 1 for bad data (a file, a
+    record, what is on disk), 2 for bad usage (an option or argument that names nothing,
+    or a choice the command cannot make alone). The command line prints every one through
+    one formatter (``timeline.cli.common.failure``)."""
+
+    exit_code = 1
+
+
+class UsageProblem(TimelineError):
+    """What was asked of a command cannot be done as asked: an option names nothing, or a
+    choice must be made (exit status 2)."""
+
+    exit_code = 2
+
+
+class CommandError(TimelineError):
+    """A command cannot do what it was asked with the data it has or was given (the values
+    of a new event that make no valid event), or cannot write its result (exit status 1)."""
 
 
 class LoadError(TimelineError):
-    """One or more event files could not be read; ``problems`` lists them all."""
+    """One or more event files could not be read; ``problems`` lists them all, and
+    ``notes`` says what follows from them (``nothing written: ...``)."""
 
-    def __init__(self, problems: tuple[Problem, ...]) -> None:
+    def __init__(self, problems: tuple[Problem, ...], notes: tuple[str, ...] = ()) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        self.notes = notes
+        super().__init__("\n".join([*(str(p) for p in problems), *notes]))
 
 
 class InvalidField(TimelineError, ValueError):
@@ -91,9 +112,55 @@ class ReplayError(TimelineError):
         super().__init__(f"{event_id}: {message}")
 
 
-class UnknownRaceError(TimelineError):
-    """The requested race is not in the repository, or a race must be chosen."""
+class UnknownRaceError(UsageProblem):
+    """The requested race is not in the repository, or a race must be chosen (usage:
+    exit status 2 in every command)."""
 
 
 class RepositoryNotFoundError(TimelineError):
     """No ``events/`` directory was found from the working directory upward."""
+
+
+class FileRefused(TimelineError):
+    """A path that is not read: not a regular file, a symbolic link, or too large.
+    The message completes "<path> ..."."""
+
+
+class YamlProblem(TimelineError):
+    """A YAML text that is not a plain event document; ``line`` and ``column`` locate it."""
+
+    def __init__(self, line: int, column: int, message: str) -> None:
+        self.line, self.column, self.message = line, column, message
+        super().__init__(f"{line}:{column}: {message}")
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """``("sources", 0, "quote")`` -> ``sources[0].quote``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".") or "(file)"
+
+
+class EventDataError(TimelineError, ValueError):
+    """Plain data that is not a valid event; ``problems`` are (path, message) pairs."""
+
+    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{format_path(p)}: {m}" for p, m in problems))
+
+
+class CacheError(TimelineError):
+    """The cache directory cannot be used safely (someone else's, or writable by others)."""
+
+
+class GitError(TimelineError):
+    """git could not answer: not a repository, an unknown revision, or no git at all."""
+
+
+class ImportFailure(TimelineError):
+    """A data set cannot be imported as it is: the message says which file and why."""
+
+
+class MissingExtraError(TimelineError):
+    """An optional feature's packages are not installed: the message says what to install."""

@@ -21,7 +21,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from timeline.errors import Problem, TimelineError
+from timeline.errors import GitError, Problem
 
 _CHANGES = {"M": "modified", "D": "deleted", "R": "renamed", "T": "changed in type"}
 _NEVER_EDITED = {
@@ -33,10 +33,6 @@ _NEVER_EDITED = {
 
 #: The seeds' metadata (``timeline.seeds.METADATA``) may be edited: it is not an article.
 _METADATA_NAME = "seeds/metadata.yaml"
-
-
-class GitError(TimelineError):
-    """git could not answer: not a repository, an unknown revision, or no git at all."""
 
 
 def append_only_problems(events_dir: Path, base: str) -> list[Problem]:

@@ -30,8 +30,16 @@ from pathlib import Path
 import attrs
 
 from timeline import yamlio
-from timeline.codec import EventDataError, format_path, structure_event
-from timeline.errors import LoadError, Problem, ReplayError
+from timeline.codec import structure_event
+from timeline.errors import (
+    EventDataError,
+    FileRefused,
+    LoadError,
+    Problem,
+    ReplayError,
+    YamlProblem,
+    format_path,
+)
 from timeline.events import (
     SUPERSEDING,
     Appointment,
@@ -47,7 +55,6 @@ from timeline.repository import (
     MAX_FILE_BYTES,
     MAX_SEED_BYTES,
     EventFile,
-    FileRefused,
     Repository,
     Stat,
     digest,
@@ -286,7 +293,7 @@ def _load_file(
         return None
     try:
         data = yamlio.load(text)
-    except yamlio.YamlProblem as exc:
+    except YamlProblem as exc:
         problems.append(Problem(path, exc.line, exc.column, exc.message))
         return None
     try:
@@ -433,7 +440,7 @@ def read_seed_metadata(root: Path) -> tuple[dict[str, SeedRecord], list[Problem]
         return {}, [Problem(METADATA, 1, 1, f"{METADATA} {exc}")]
     except (OSError, UnicodeDecodeError) as exc:
         return {}, [Problem(METADATA, 1, 1, f"cannot be read: {exc}")]
-    except yamlio.YamlProblem as exc:
+    except YamlProblem as exc:
         return {}, [Problem(METADATA, exc.line, exc.column, exc.message)]
     records, findings = seed_records(document.data)
     return records, [Problem(METADATA, *document.locate(key), message) for key, message in findings]

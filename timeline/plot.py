@@ -11,30 +11,26 @@ from pathlib import Path
 from typing import Any
 
 from timeline.chart import Chart
-from timeline.errors import TimelineError
+from timeline.errors import CommandError, MissingExtraError
 from timeline.rules import Rule
 
 #: The file types ``draw`` writes, by suffix.
 SUFFIXES = (".png", ".svg")
 
 
-class MissingExtraError(TimelineError):
-    """An optional dependency is not installed."""
-
-
 def draw(chart: Chart, out: Path) -> None:
     """Write ``chart`` to ``out`` (PNG or SVG, by its suffix)."""
     if out.suffix.lower() not in SUFFIXES:
-        raise TimelineError(f"{out}: the chart is written as .png or .svg, not {out.suffix!r}")
+        raise CommandError(f"{out}: the chart is written as .png or .svg, not {out.suffix!r}")
     pyplot = _pyplot()
     figure, axes = pyplot.subplots(figsize=(11, 6), layout="constrained")
     try:
         _draw(axes, chart)
         figure.savefig(out, dpi=120, metadata=_metadata(out))
     except OSError as exc:
-        raise TimelineError(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
     except (ValueError, OverflowError) as exc:  # matplotlib's dates end in the year 9999
-        raise TimelineError(f"cannot draw the chart of {chart.race}: {exc}") from None
+        raise CommandError(f"cannot draw the chart of {chart.race}: {exc}") from None
     finally:
         pyplot.close(figure)
 

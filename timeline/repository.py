@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from timeline.errors import RepositoryNotFoundError
+from timeline.errors import FileRefused, RepositoryNotFoundError, YamlProblem
 from timeline.events import Event
 from timeline.fold import pick_race
 from timeline.fold import races as race_ids
@@ -64,7 +64,7 @@ def located(text: str) -> yamlio.Document:
 
     try:
         return yamlio.parse(text)
-    except yamlio.YamlProblem:  # the file changed since it loaded; point at its start
+    except YamlProblem:  # the file changed since it loaded; point at its start
         return yamlio.Document(None, {(): (1, 1)})
 
 
@@ -114,11 +114,6 @@ def root_of(events_dir: Path) -> Path:
     is. ``Path("..").parent`` is ``.``, so the path is made absolute (without following
     links) first: from inside ``events/<race>/``, ``--events ..`` has the root ``../..``."""
     return Path(os.path.abspath(events_dir)).parent
-
-
-class FileRefused(Exception):
-    """A path that is not read: not a regular file, a symbolic link, or too large.
-    The message completes "<path> ..."."""
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)

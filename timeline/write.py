@@ -17,6 +17,7 @@ import attrs
 
 from timeline import yamlio
 from timeline.codec import unstructure_event
+from timeline.errors import CommandError
 from timeline.events import Event
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -55,4 +56,4 @@ def write_new_event(
         except FileExistsError:
             continue
         return path
-    raise FileExistsError(f"no free id from {base!r} in {directory}")
+    raise CommandError(f"no free id from {base!r} in {directory}: nothing written")

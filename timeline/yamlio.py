@@ -15,6 +15,10 @@ from typing import Any
 import attrs
 import yaml
 
+from timeline.errors import YamlProblem
+
+__all__ = ("MAX_DEPTH", "Document", "YamlProblem", "dump", "load", "parse")
+
 _BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BASE_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -52,15 +56,6 @@ class _EventLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]  # chosen at 
         if kind is yaml.ScalarNode:
             return _NULL if implicit[0] and value in NULLS else _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
-
-
-@attrs.frozen
-class YamlProblem(Exception):
-    """A YAML-level problem at a 1-based line and column."""
-
-    line: int
-    column: int
-    message: str
 
 
 @attrs.frozen

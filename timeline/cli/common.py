@@ -19,10 +19,17 @@ from timeline.seeds import SeedRecord
 
 
 class Failure(click.ClickException):
-    """Exit 1 with each line printed as it is (no "Error:" prefix)."""
+    """The one way out for an error: its lines printed as they are (no click "Error:"
+    prefix), exit status 1 (bad data). Made by :func:`failure` only."""
 
     def show(self, file: Any = None) -> None:
         click.echo(self.message, err=True)
+
+
+class UsageFailure(Failure):
+    """The same, for bad usage: exit status 2, as click's own usage errors."""
+
+    exit_code = 2
 
 
 def parse_day(
@@ -56,9 +63,14 @@ def events_dir(events: Path | None) -> Path:
 
 
 def failure(exc: TimelineError) -> Failure:
+    """The formatter of every error a command meets: a file's problems as ``path:line:col:
+    error: ...`` lines, anything else as ``error: ...`` lines; the exit status the error
+    says (1 for bad data, 2 for bad usage)."""
     if isinstance(exc, LoadError):
-        return Failure("\n".join(str(problem) for problem in exc.problems))
-    return Failure(f"error: {exc}")
+        lines = [*(str(problem) for problem in exc.problems), *exc.notes]
+    else:
+        lines = [f"error: {line}" for line in str(exc).split("\n")]
+    return (UsageFailure if exc.exit_code == 2 else Failure)("\n".join(lines))
 
 
 def format_option(

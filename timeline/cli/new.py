@@ -12,16 +12,17 @@ from typing import Any, TypeVar
 import attrs
 import click
 
-from timeline.cli.common import Failure, events_dir, today
-from timeline.codec import (
+from timeline.cli.common import events_dir, today
+from timeline.codec import FieldPath, check_value, structure_event, unstructure_event
+from timeline.errors import (
+    CommandError,
     EventDataError,
-    FieldPath,
-    check_value,
+    InvalidField,
+    LoadError,
+    UnknownRaceError,
+    UsageProblem,
     format_path,
-    structure_event,
-    unstructure_event,
 )
-from timeline.errors import InvalidField
 from timeline.events import EVENT_TYPES, SCHEMA, Citation, Correction, Event
 from timeline.load import SeedCache, check_repository, load_repository, publication_dates
 from timeline.repository import Repository
@@ -168,7 +169,7 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
     # is lost to a bad option; then each answer is checked as it is given.
     given = _given_problems(cls, fields, options, seeds)
     if given:
-        raise Failure("\n".join(f"error: {line}" for line in given))
+        raise CommandError("\n".join(given))  # the new event's data: exit 1
     interactive = _interactive()
     asker = _Asker(interactive=interactive, seeds=seeds)
     data: dict[str, Any] = {"type": cls.TYPE, "race": race}
@@ -194,9 +195,7 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
     try:
         event = structure_event(data)
     except EventDataError as exc:
-        raise Failure(
-            "\n".join(f"error: {option_problem(p, m)}" for p, m in exc.problems)
-        ) from None
+        raise CommandError("\n".join(option_problem(p, m) for p, m in exc.problems)) from None
     target = _race_directory(repository, directory, race)
     _require_inside(target, directory)
     path = write_new_event(
@@ -206,10 +205,10 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
     if check.errors:
         text = path.read_text(encoding="utf-8")
         path.unlink()
-        lines = [str(p) for p in check.errors]
+        notes = []
         if interactive:  # the answers are not lost: the file as it would have been
-            lines += [f"your answers, as {path} would have read:", text.rstrip("\n")]
-        raise Failure("\n".join([*lines, f"nothing written: {path}"]))
+            notes += [f"your answers, as {path} would have read:", text.rstrip("\n")]
+        raise LoadError(tuple(check.errors), (*notes, f"nothing written: {path}"))
     for warning in check.warnings:
         if warning.path == str(path):
             click.echo(str(warning), err=True)
@@ -335,7 +334,7 @@ def _only_race(repository: Repository, date: str | None) -> str:
     if len(open_then) == 1:
         return open_then[0]
     listed = ", ".join(open_then or races) or "none yet"
-    raise click.UsageError(f"choose a race with --race ({listed})")
+    raise UnknownRaceError(f"choose a race with --race ({listed})")
 
 
 def _unless(problems: list[str], answer: T) -> T:
@@ -398,7 +397,7 @@ class _Asker:
 def _replacement_of(repository: Repository, event_id: str) -> dict[str, Any]:
     target = next((e for e in repository.events if e.id == event_id), None)
     if target is None:
-        raise Failure(f"error: --corrects: there is no event {event_id!r}")
+        raise UsageProblem(f"--corrects: there is no event {event_id!r}")
     body = unstructure_event(target)
     return {k: v for k, v in body.items() if k not in ("id", "race")}
 
@@ -410,8 +409,8 @@ def _require_inside(target: Path, events_dir: Path) -> None:
     real = Path(os.path.realpath(target))
     expected = inside / os.path.relpath(os.path.abspath(target), os.path.abspath(events_dir))
     if real != expected or not real.is_relative_to(inside):
-        raise Failure(
-            f"error: {target} is a symbolic link or lies behind one; a new event is written"
+        raise CommandError(
+            f"{target} is a symbolic link or lies behind one; a new event is written"
             " only inside the repository's events/ (nothing written)"
         )
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from timeline.cli.common import Failure, events_option, load, parse_day, seed_index
+from timeline.cli.common import events_option, load, parse_day, seed_index
+from timeline.errors import CommandError, UnknownRaceError
 from timeline.export import FORMATS, to_csv, to_jsonl, to_timelinejs
 
 
@@ -47,11 +48,11 @@ def export(events: Path | None, race: str | None, output: str, out: Path | None)
     repository = load(events)
     chosen = [e for e in repository.events if race is None or e.race == race]
     if race is not None and not chosen:
-        raise Failure(f"error: no race {race!r}; known: {', '.join(repository.races)}")
+        raise UnknownRaceError(f"no race {race!r}; known: {', '.join(repository.races)}")
     if output == "timelinejs":
         if race is None and len(repository.races) > 1:
             known = ", ".join(repository.races)
-            raise Failure(f"error: a TimelineJS timeline shows one race: give --race ({known})")
+            raise UnknownRaceError(f"a TimelineJS timeline shows one race: give --race ({known})")
         text = to_timelinejs(chosen)
     else:
         seeds = seed_index(repository.root)
@@ -62,7 +63,7 @@ def export(events: Path | None, race: str | None, output: str, out: Path | None)
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise Failure(f"error: cannot write {out}: {exc.strerror}") from None
+        raise CommandError(f"cannot write {out}: {exc.strerror}") from None
     click.echo(str(out))
 
 
@@ -137,5 +138,5 @@ def site(out: Path, events: Path | None, race: str | None) -> None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "index.html").write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise Failure(f"error: cannot write {out / 'index.html'}: {exc.strerror}") from None
+        raise CommandError(f"cannot write {out / 'index.html'}: {exc.strerror}") from None
     click.echo(str(out / "index.html"))

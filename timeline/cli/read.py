@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from timeline.cli.common import (
-    Failure,
     events_option,
     format_option,
     load,
@@ -19,7 +18,7 @@ from timeline.cli.common import (
     today,
 )
 from timeline.diff import diff
-from timeline.errors import printable
+from timeline.errors import UsageProblem, printable
 from timeline.events import EVENT_TYPES
 from timeline.fold import replay_order, state_at
 from timeline.query import (
@@ -123,8 +122,8 @@ def explain(
     )
     if not member and result.candidate(subject) is None:
         known = ", ".join(c.id for c in result.candidates) or "none yet"
-        raise Failure(
-            f"error: {subject!r} is neither a member nor a candidate on {day} (candidates: {known})"
+        raise UsageProblem(
+            f"{subject!r} is neither a member nor a candidate on {day} (candidates: {known})"
         )
     chain = events_about(repository.events, subject, day, result.race, member=member)
     possibly = [

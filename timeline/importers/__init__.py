@@ -17,12 +17,8 @@ from pathlib import Path
 
 from timeline import yamlio
 from timeline.codec import unstructure_event
-from timeline.errors import TimelineError
+from timeline.errors import ImportFailure
 from timeline.events import Event
-
-
-class ImportFailure(TimelineError):
-    """A data set cannot be imported as it is: the message says which file and why."""
 
 
 def event_text(event: Event) -> str:

@@ -40,7 +40,7 @@ from pathlib import Path
 import attrs
 
 from timeline.dates import parse_date
-from timeline.errors import InvalidField
+from timeline.errors import ImportFailure, InvalidField
 from timeline.events import (
     Citation,
     Dissent,
@@ -52,7 +52,6 @@ from timeline.events import (
     Opening,
     Weight,
 )
-from timeline.importers import ImportFailure
 from timeline.rules import Rule
 
 RACE = "fivethirtyeight-endorsement-primary-2020"

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from timeline.dates import parse_date
+from timeline.errors import ImportFailure
 from timeline.events import Ballot, Citation, Event, Member, Opening, Tally, Vote
-from timeline.importers import ImportFailure
 from timeline.rules import Base, Rule
 
 PUBLISHER = "Office of the Clerk, U.S. House of Representatives"
