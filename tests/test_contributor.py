@@ -73,9 +73,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_wheel_holds_every_module_of_the_package(wheel: Path) -> None:
     """A subpackage left out of the wheel (timeline.cli was) breaks the installed command."""
     modules = {
-        str(p.relative_to(REPO)) for p in (REPO / "timeline").rglob("*") if p.suffix in (".py",)
+        str(p.relative_to(REPO))
+        for p in (REPO / "timeline").rglob("*")
+        if p.suffix in (".py", ".html", ".css", ".js")  # the site's assets are package data
+        and "__pycache__" not in p.parts
     }
     modules.add("timeline/py.typed")
+    assert "timeline/assets/script.js" in modules
     with zipfile.ZipFile(wheel) as archive:
         assert modules <= set(archive.namelist())
     assert wheel.name.startswith(DISTRIBUTION.replace("-", "_") + "-")
@@ -97,6 +101,9 @@ def test_the_installed_wheel_runs_in_a_fresh_environment(
     answer = _run(venv / "bin" / "timeline", "state", "--at", "2024-06-18", cwd=data)
     monkeypatch.chdir(data)
     assert CliRunner().invoke(main, ["state", "--at", "2024-06-18"]).stdout == answer
+    _run(venv / "bin" / "timeline", "site", "--out", tmp_path / "public", cwd=data)
+    page = (tmp_path / "public" / "index.html").read_text(encoding="utf-8")
+    assert "function showState(state)" in page  # the script, from the installed assets
 
 
 def test_the_distribution_name_is_free_on_pypi_and_used_everywhere() -> None:
