@@ -488,10 +488,6 @@ class Replayer:
                 self.last_event = done.id
         return self
 
-    def meets_rule(self, candidate_id: str) -> bool:
-        """``state().meets_rule(candidate_id)``: one rule, applied in one place."""
-        return self.state().meets_rule(candidate_id)
-
     def repeats(self, event: Endorsement) -> tuple[str, ...]:
         """When ``event`` would change nothing (every member it lists already backs its
         candidate with each of its conditions), the ids of the events those backings

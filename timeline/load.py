@@ -690,7 +690,7 @@ def _replay(
             and isinstance(event, Appointment)
             and replayer.rule is not None
             and replayer.rule.decides  # a tracker's rule decides nothing: no warning
-            and not replayer.meets_rule(event.candidate)
+            and not replayer.state().meets_rule(event.candidate)  # the one rule function
         ):
             path, position = _where(event, ("candidate",), files, corrected)
             rule = replayer.rule.value if replayer.rule else ""
