@@ -228,3 +228,15 @@ def test_seeds_lists_what_is_known_of_each_article() -> None:
     assert "seeds/003_30db4212d268332d.txt  cited" in result.output
     assert "  publisher: The Irish Times (Bloomberg)" in result.output
     assert "  publisher: not known" in result.output
+
+
+def test_the_metadata_file_cannot_be_cited_as_an_article(repo: Path) -> None:
+    line = the_one_problem(
+        repo,
+        "2024-06-19-cites-the-metadata.yaml",
+        "type: context\nid: 2024-06-19-cites-the-metadata\nrace: nato-secretary-general-2024\n"
+        "date: 2024-06-19\nsummary: A context citing the metadata\nkind: other\nsources:\n"
+        "  - document: seeds/metadata.yaml\n    published: 2024-06-19\n"
+        '    quote: "Netherlands leader Rutte poised to become Nato general secretary"\n',
+    )
+    assert "sources[0].document: seeds/metadata.yaml is the seeds' metadata, not an article" in line

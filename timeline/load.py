@@ -482,7 +482,11 @@ def _seed_problems(
                     message = _seed_citation_problem(citation, records.get(citation.document))
                     if message is not None:
                         file = files[event.id]
-                        yield Problem(file.location, *file.locate(where), message)
+                        dated = citation.published and citation.document != METADATA
+                        field = (*where, "published" if dated else "document")
+                        yield Problem(
+                            file.location, *file.locate(field), f"{format_path(field)}: {message}"
+                        )
     if warnings and records:
         for document in uncited(records, cited):
             yield Problem(METADATA, 1, 1, f"{document} is cited by no event", severity="warning")
@@ -490,13 +494,13 @@ def _seed_problems(
 
 def _seed_citation_problem(citation: Citation, record: SeedRecord | None) -> str | None:
     if citation.document == METADATA:
-        return f"{METADATA} is the seeds' metadata, not an article: cite the article"
+        return f"{METADATA} is the seeds' metadata, not an article; cite the article"
     if record is None or record.published is None or citation.published is None:
         return None
     if overlaps(citation.published, record.published):
         return None
     return (
-        f"published: {citation.published.text}, but {METADATA} dates {citation.document}"
+        f"{citation.published.text}, but {METADATA} dates {citation.document}"
         f" {record.published.text}"
     )
 
