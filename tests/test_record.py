@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import given
 
 from timeline import (
@@ -97,24 +97,29 @@ def test_a_source_published_before_its_event_is_refused(repo: Path) -> None:
     assert "before the event (2024-07-02) can have happened" in line
 
 
-def test_the_metadata_must_date_a_seed_as_its_citations_do(repo: Path) -> None:
+def _validate_with_metadata(repo: Path, old: str, new: str) -> Result:
+    """``timeline validate`` with ``old`` replaced by ``new`` in seeds/metadata.yaml."""
     metadata = repo / "seeds" / "metadata.yaml"
     text = metadata.read_text(encoding="utf-8")
-    metadata.write_text(text.replace("published: 2024-06-18\n", "published: 2024-05-01\n"))
+    assert old in text
+    metadata.write_text(text.replace(old, new), encoding="utf-8")
     result = CliRunner().invoke(main, ["validate"])
     assert 1 == result.exit_code
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_the_metadata_must_date_a_seed_as_its_citations_do(repo: Path) -> None:
+    result = _validate_with_metadata(repo, "published: 2024-06-18\n", "published: 2024-05-01\n")
     assert "but seeds/metadata.yaml dates seeds/003_30db4212d268332d.txt 2024-05-01" in (
         result.output
     )
-    assert "Traceback" not in result.output
 
 
 def test_a_metadata_field_that_does_not_exist_is_one_clear_line(repo: Path) -> None:
-    metadata = repo / "seeds" / "metadata.yaml"
-    text = metadata.read_text(encoding="utf-8")
-    metadata.write_text(text.replace("  author: Jack Schickler\n", "  autor: Jack Schickler\n"))
-    result = CliRunner().invoke(main, ["validate"])
-    assert 1 == result.exit_code
+    result = _validate_with_metadata(
+        repo, "  author: Jack Schickler\n", "  autor: Jack Schickler\n"
+    )
     lines = [line for line in result.output.splitlines() if "metadata.yaml" in line]
     assert len(lines) == 1
     assert "seeds/metadata.yaml:" in lines[0]

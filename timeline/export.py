@@ -24,9 +24,9 @@ from typing import Any
 
 from timeline.codec import unstructure_event
 from timeline.dates import MONTHS
-from timeline.events import Citation, Correction, Dissent, Event, Opening
+from timeline.events import Citation, Dissent, Event, Opening
 from timeline.fold import replay_order
-from timeline.query import candidate_named, members_named, superseded_by
+from timeline.query import candidate_named, facts_of, members_named, superseded_by
 from timeline.render import NO_SEEDS, seed_json
 from timeline.seeds import SeedRecord
 
@@ -63,8 +63,9 @@ CSV_COLUMNS = (
 
 def _documents(event: Event) -> set[str]:
     """The seed documents ``event`` cites (a correction: its replacement's too)."""
-    facts = [event, event.replacement] if isinstance(event, Correction) else [event]
-    return {c.document for fact in facts for c in (*fact.sources, *fact.dissent) if c.document}
+    return {
+        c.document for fact in facts_of(event) for c in (*fact.sources, *fact.dissent) if c.document
+    }
 
 
 def to_csv(events: Sequence[Event], seeds: Mapping[str, SeedRecord] = NO_SEEDS) -> str:
@@ -104,14 +105,9 @@ def _citation_columns(citation: Citation, seeds: Mapping[str, SeedRecord]) -> di
         "claim": "",
         "disputed_field": "",
     }
-    if record is not None:
-        columns["seed_title"] = record.title or ""
-        columns["seed_publisher"] = record.publisher or ""
-        columns["seed_author"] = record.author or ""
-        columns["seed_url"] = record.url or ""
-        columns["seed_published"] = record.published.text if record.published else ""
-    else:
-        columns.update(dict.fromkeys(CSV_COLUMNS[-5:], ""))
+    seed = seed_json(record) if record is not None else {}  # the record as JSON gives it
+    for key in ("title", "publisher", "author", "url", "published"):
+        columns[f"seed_{key}"] = seed.get(key) or ""
     if isinstance(citation, Dissent):
         columns["claim"] = citation.claim
         columns["disputed_field"] = citation.field or ""

@@ -22,6 +22,7 @@ import subprocess
 from pathlib import Path
 
 from timeline.errors import GitError, Problem
+from timeline.seeds import METADATA  # it may be edited: it is not an article
 
 _CHANGES = {"M": "modified", "D": "deleted", "R": "renamed", "T": "changed in type"}
 _NEVER_EDITED = {
@@ -29,10 +30,6 @@ _NEVER_EDITED = {
     "seeds": "merged seed documents are never edited: events quote them as they were;"
     " add a new document instead",
 }
-
-
-#: The seeds' metadata (``timeline.seeds.METADATA``) may be edited: it is not an article.
-_METADATA_NAME = "seeds/metadata.yaml"
 
 
 def append_only_problems(events_dir: Path, base: str) -> list[Problem]:
@@ -53,7 +50,7 @@ def append_only_problems(events_dir: Path, base: str) -> list[Problem]:
             change = _CHANGES.get(status[:1])
             if change is None:  # added or copied: the log grew
                 continue
-            if kind == "seeds" and status[:1] == "M" and paths[0].endswith(_METADATA_NAME):
+            if kind == "seeds" and status[:1] == "M" and paths[0].endswith(METADATA):
                 continue  # what is known of the articles grows: validation checks it
             renamed = f" to {paths[1]}" if status.startswith("R") and len(paths) > 1 else ""
             what = "event file" if kind == "events" else "seed document"

@@ -50,6 +50,7 @@ from timeline.events import (
     Retraction,
 )
 from timeline.fold import Replayer, replay_order, reported_by, told_at
+from timeline.query import superseded_by
 from timeline.quotes import divergence, normalize_quote, too_short
 from timeline.repository import (
     MAX_FILE_BYTES,
@@ -534,7 +535,7 @@ def _early_source_problems(
     """Sources published before their event can have happened (see :func:`early_sources`),
     in events that no retraction or correction supersedes: a merged event is fixed by a
     new one, and the fix stands in its place."""
-    superseded = {e.target for e in events if isinstance(e, Retraction | Correction)}
+    superseded = superseded_by(events)
     for event in events:
         if event.id in superseded:
             continue

@@ -129,13 +129,17 @@ def conflicts(events: Iterable[Event]) -> list[Conflict]:
     ]
 
 
+def facts_of(event: Event) -> tuple[Event, ...]:
+    """The event, and a correction's replacement: each cites its own sources."""
+    return (event, event.replacement) if isinstance(event, Correction) else (event,)
+
+
 def seed_citations(events: Iterable[Event]) -> dict[str, int]:
     """How many citations of each seed document ``events`` hold (sources and dissent, a
     correction's replacement's too)."""
     counts: dict[str, int] = {}
     for event in events:
-        facts = [event, event.replacement] if isinstance(event, Correction) else [event]
-        for fact in facts:
+        for fact in facts_of(event):
             for citation in (*fact.sources, *fact.dissent):
                 if citation.document is not None:
                     counts[citation.document] = counts.get(citation.document, 0) + 1

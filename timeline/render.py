@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from timeline.events import BallotKind, Citation, Event, Member, Position
-from timeline.rules import Base
 from timeline.seeds import SeedRecord
 from timeline.state import (
     Backing,
@@ -125,10 +124,7 @@ def _candidate_json(state: RaceState, candidate: Candidate) -> dict[str, Any]:
             }
             for s in candidate.stated_conditions
         ],
-        "stances": [
-            {"member": s.member, "stance": s.stance.value, "event": s.event}
-            for s in candidate.stances
-        ],
+        "stances": [_stance_json(s) for s in candidate.stances],
         "unnamed": (
             None
             if candidate.unnamed is None
@@ -218,8 +214,7 @@ def _score(state: RaceState, candidate: Candidate) -> str:
     members = f"{backing} of {state.electorate_size} members"
     if counted == "members":
         return members
-    total = state.tally.base(counted, Base.ELECTORATE)
-    return f"{state.score(candidate)} of {total} {counted} ({members})"
+    return f"{state.score(candidate)} of {state.counted_of} {counted} ({members})"
 
 
 def _electorate_line(state: RaceState) -> str:
@@ -557,9 +552,12 @@ def _member_sentence(state: RaceState, member: str) -> str:
         conditions = "; ".join(stated["conditions"])
         sentence += f"; sets a condition for {kind} of {stated['candidate']}: {conditions}"
     for stance in facts["stances"]:
-        verb = "opposes" if stance["stance"] == "oppose" else "abstains on"
-        sentence += f"; {verb} {stance['candidate']}"
+        sentence += f"; {_STANCE_VERBS[Position(stance['stance'])]} {stance['candidate']}"
     return sentence + (" (a holdout)." if facts["holdout"] else ".")
+
+
+#: A stance other than support, as a verb: "HU opposes Mark Rutte".
+_STANCE_VERBS = {Position.OPPOSE: "opposes", Position.ABSTAIN: "abstains on"}
 
 
 def _stance_lines(
@@ -568,14 +566,13 @@ def _stance_lines(
     """A candidate's stances that changed: taken, changed, or given up."""
     old = {s.member: s.stance for s in before}
     new = {s.member: s.stance for s in after}
-    verbs = {Position.OPPOSE: "opposes", Position.ABSTAIN: "abstains on"}
     lines = [
-        f"{member} now {verbs[stance]} {name}"
+        f"{member} now {_STANCE_VERBS[stance]} {name}"
         for member, stance in new.items()
         if old.get(member) is not stance
     ]
     lines += [
-        f"{member} no longer {verbs[stance]} {name}"
+        f"{member} no longer {_STANCE_VERBS[stance]} {name}"
         for member, stance in old.items()
         if member not in new
     ]

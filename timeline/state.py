@@ -177,26 +177,28 @@ class RaceState:
             return BallotTally(self, latest)
         return Standing(self)
 
+    @property
+    def _weight(self) -> str:
+        """What the rule counts: ``members``, or the name of a weight."""
+        return self.rule.count if self.rule is not None else "members"
+
     def score(self, candidate: Candidate) -> int:
         """What ``candidate`` has in what the rule counts (members, or a weight)."""
-        counted = self.rule.count if self.rule is not None else "members"
-        return self.tally.count(candidate.id, counted)
+        return self.tally.count(candidate.id, self._weight)
 
     @property
     def counted(self) -> str:
         """What :meth:`score` counts, in words: ``members backing``, ``votes on ballot 15``,
         or the weight's name (``points``)."""
-        counted = self.rule.count if self.rule is not None else "members"
-        latest = self.latest_ballot
-        if latest is not None:
-            return f"votes on ballot {latest.number}" if counted == "members" else counted
-        return "members backing" if counted == "members" else counted
+        counted, latest = self._weight, self.latest_ballot
+        if counted != "members":
+            return counted
+        return f"votes on ballot {latest.number}" if latest is not None else "members backing"
 
     @property
     def counted_of(self) -> int:
         """What a score is out of: the electorate's size, or its total weight."""
-        counted = self.rule.count if self.rule is not None else "members"
-        return Standing(self).base(counted, Base.ELECTORATE)
+        return Standing(self).base(self._weight, Base.ELECTORATE)
 
     @property
     def leader(self) -> Candidate | None:

@@ -131,12 +131,11 @@ def explain(
         for e in possibly_already(repository.events, day, result.race)
         if subject in members_named(e) or candidate_named(e) == subject
     ]
+    seeds = seed_index(repository.root)
     if output == "json":
-        seeds = seed_index(repository.root)
         data = explain_json(result, day, subject, chain, possibly, seeds)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        seeds = seed_index(repository.root)
         text = explain_text(result, day, subject, chain, possibly, seeds)
         click.echo(printable(text), nl=False)
 
@@ -280,12 +279,6 @@ def seeds(events: Path | None, output: str) -> None:
         if record is None:
             click.echo("  no record in seeds/metadata.yaml")
             continue
-        for label, value in (
-            ("title", record.title),
-            ("publisher", record.publisher),
-            ("author", record.author),
-            ("url", record.url),
-            ("published", record.published.text if record.published else None),
-            ("retrieved", record.retrieved.text if record.retrieved else None),
-        ):
-            click.echo(printable(f"  {label}: {value if value is not None else 'not known'}"))
+        for label, value in seed_json(record).items():
+            if label != "document":  # what is known of it, as the JSON gives it
+                click.echo(printable(f"  {label}: {value if value is not None else 'not known'}"))
