@@ -3,7 +3,7 @@
 The benchmark requirement is "the fold in-process: at least 1,000,000 events/s, and the
 ratio to the ``eventsourcing`` library's aggregate replay of the same events in the same
 run". This module provides that second figure. The baseline reads only the public event
-classes of ``timeline.events`` and their fields; only its self-check calls the public
+classes of ``timeline.model.events`` and their fields; only its self-check calls the public
 ``timeline.fold``, to check that both replays reach the same state.
 
 What is measured
@@ -93,7 +93,7 @@ from eventsourcing.utils import get_topic
 from timing import best_of
 
 from timeline import RaceState, Rule, fold, parse_date
-from timeline.events import (
+from timeline.model.events import (
     Appointment,
     Candidacy,
     Citation,

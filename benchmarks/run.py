@@ -63,11 +63,11 @@ from timeline import (
     state_at,
     told_at,
 )
-from timeline.cache import RACY_NS
-from timeline.checkpoints import RaceIndex
-from timeline.events import as_members
-from timeline.load import check_repository
-from timeline.rules import Base
+from timeline.engine.checkpoints import RaceIndex
+from timeline.model.events import as_members
+from timeline.model.rules import Base
+from timeline.storage.cache import RACY_NS
+from timeline.storage.load import check_repository
 
 ROOT = Path(__file__).resolve().parent.parent
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

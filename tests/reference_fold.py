@@ -1,6 +1,6 @@
 """The replay as it was first written, kept as the oracle of the fast one.
 
-``timeline.fold`` replays through a mutable, private builder for speed. This
+``timeline.engine.fold`` replays through a mutable, private builder for speed. This
 module is the original, obviously-correct version: every step builds a new
 immutable :class:`RaceState` with ``attrs.evolve``. ``tests/test_fold.py``
 checks that both give equal states and equal errors on generated races. It is
@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 import attrs
 
+from timeline.engine.fold import not_a_member, replay_order
 from timeline.errors import ReplayError
-from timeline.events import (
+from timeline.model.events import (
     Appointment,
     Ballot,
     BallotKind,
@@ -36,8 +37,7 @@ from timeline.events import (
     UnnamedSupport,
     Withdrawal,
 )
-from timeline.fold import not_a_member, replay_order
-from timeline.state import (
+from timeline.model.state import (
     ACTIVE,
     Backing,
     Candidate,

@@ -41,7 +41,7 @@ from timeline import (
     parse_date,
     replay_order,
 )
-from timeline.events import (
+from timeline.model.events import (
     SUPERSEDING,
     Ballot,
     BallotKind,
@@ -54,7 +54,7 @@ from timeline.events import (
     UnnamedSupport,
     Vote,
 )
-from timeline.rules import Base, Criterion, Elimination
+from timeline.model.rules import Base, Criterion, Elimination
 
 RACE = "test-race"
 MEMBERS = ("AL", "BE", "DE", "FR", "HU", "NL", "NO", "RO", "SE", "SK")

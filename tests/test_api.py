@@ -18,7 +18,7 @@ def test_every_public_name_resolves_to_what_it_names() -> None:
 def test_a_warm_command_does_not_import_yaml_or_cattrs() -> None:
     """`timeline state` from the cache needs neither: they load only to read files."""
     code = (
-        "import sys, timeline, timeline.cli, timeline.cli.state, timeline.cache;"
+        "import sys, timeline, timeline.cli, timeline.cli.state, timeline.storage.cache;"
         "print(sorted(m for m in ('yaml', 'cattrs', 'edtf') if m in sys.modules))"
     )
     result = subprocess.run(

@@ -13,9 +13,10 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline import Correction, Event, Problem, load, told_at
-from timeline.fold import reported_by
-from timeline.repository import EventFile
+from timeline import Correction, Event, Problem, told_at
+from timeline.engine.fold import reported_by
+from timeline.storage import load
+from timeline.storage.repository import EventFile
 
 from strategies import RACE, raw_race
 

@@ -22,9 +22,9 @@ from timeline import (
     replay_order,
     state_at,
 )
-from timeline.events import BallotKind, Candidacy, Member, Tally, Vote
-from timeline.rules import Base, Elimination
-from timeline.state import BallotTally, Standing, Status, votes_of
+from timeline.model.events import BallotKind, Candidacy, Member, Tally, Vote
+from timeline.model.rules import Base, Elimination
+from timeline.model.state import BallotTally, Standing, Status, votes_of
 
 from strategies import RACE, START, query_days, races
 

@@ -17,9 +17,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline import LoadError, UnknownRaceError, cache, cachefile, load
+from timeline import LoadError, UnknownRaceError
 from timeline.cli import main
-from timeline.repository import Repository
+from timeline.formats import cachefile
+from timeline.storage import cache, load
+from timeline.storage.repository import Repository
 
 from helpers import REPO, copy_repository
 
@@ -75,7 +77,7 @@ def _spy_on_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         read.extend(paths)
         return original(paths, *args, **kwargs)
 
-    monkeypatch.setattr("timeline.load.read_files", spy)
+    monkeypatch.setattr("timeline.storage.load.read_files", spy)
     return read
 
 
@@ -203,7 +205,7 @@ def test_a_warm_load_reads_no_event_file(tmp_path: Path, monkeypatch: pytest.Mon
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a warm load parsed files")
 
-    monkeypatch.setattr("timeline.load.read_files", refuse)
+    monkeypatch.setattr("timeline.storage.load.read_files", refuse)
     assert expected == _cached(events, tmp_path / "cache", NATO, True)
 
 
@@ -433,7 +435,7 @@ def test_a_cache_directory_owned_by_someone_else_is_not_used(
 ) -> None:
     import os
 
-    from timeline import cache
+    from timeline.storage import cache
 
     home = tmp_path / "theirs"
     home.mkdir(mode=0o700)
@@ -450,7 +452,7 @@ def test_temporary_files_left_by_a_killed_writer_are_removed(tmp_path: Path) -> 
     import sys
     import time
 
-    from timeline import cache
+    from timeline.storage import cache
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)  # fmt: skip

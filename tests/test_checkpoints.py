@@ -11,7 +11,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from timeline import Correction, Event, RaceState, ReplayError, Retraction, parse_date, state_at
-from timeline.checkpoints import RaceIndex
+from timeline.engine.checkpoints import RaceIndex
 
 from strategies import RACE, event_values, query_days, races
 

@@ -174,7 +174,7 @@ def test_every_exception_of_the_library_is_defined_in_errors_py() -> None:
 
 def test_no_free_id_for_a_new_event_is_a_clear_error(tmp_path: Path) -> None:
     from timeline.errors import CommandError
-    from timeline.write import write_new_event
+    from timeline.storage.write import write_new_event
 
     event = load_repository(REPO / "events").only("nato-secretary-general-2024").events[0]
     taken = {event.id, *(f"{event.id}-{n}" for n in range(2, 1000))}

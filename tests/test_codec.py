@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-from timeline import EVENT_TYPES, Event, EventDataError, structure_event, unstructure_event, yamlio
+from timeline import EVENT_TYPES, Event, EventDataError, structure_event, unstructure_event
+from timeline.formats import yamlio
 
 from strategies import events_of
 

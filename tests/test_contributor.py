@@ -79,7 +79,7 @@ def test_the_wheel_holds_every_module_of_the_package(wheel: Path) -> None:
         and "__pycache__" not in p.parts
     }
     modules.add("timeline/py.typed")
-    assert "timeline/assets/script.js" in modules
+    assert "timeline/views/assets/script.js" in modules
     with zipfile.ZipFile(wheel) as archive:
         assert modules <= set(archive.namelist())
     assert wheel.name.startswith(DISTRIBUTION.replace("-", "_") + "-")

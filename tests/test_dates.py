@@ -69,7 +69,7 @@ def test_plain_intervals_parse_as_the_edtf_library_parses_them(
     a: datetime.date, b: datetime.date, a_form: str, b_form: str
 ) -> None:
     """The fast path for A/B and ../B agrees with the edtf library, or both refuse."""
-    from timeline.dates import _edtf
+    from timeline.model.dates import _edtf
 
     def plain(day: datetime.date, form: str) -> str:
         return {"day": day.isoformat(), "month": day.strftime("%Y-%m"), "year": str(day.year)}[form]
@@ -96,7 +96,7 @@ def test_month_lengths_are_the_calendars() -> None:
     """dates.py counts days in a month itself (importing calendar slows start-up)."""
     import calendar
 
-    from timeline.dates import _days_in
+    from timeline.model.dates import _days_in
 
     for year in range(1, 3001):
         for month in range(1, 13):

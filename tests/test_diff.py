@@ -10,7 +10,7 @@ from hypothesis import given
 
 from timeline import Event, load_repository, state_at
 from timeline.cli import main
-from timeline.diff import apply_diff, diff
+from timeline.engine.diff import apply_diff, diff
 
 from helpers import NATO, REPO
 from strategies import query_days, races

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from timeline import Endorsement, load_repository, state_at
 from timeline.cli import main
-from timeline.events import ElectorateChange
 from timeline.importers import event_text
 from timeline.importers.fivethirtyeight import RACE, import_folder, read_copies, slug
-from timeline.state import RaceState
+from timeline.model.events import ElectorateChange
+from timeline.model.state import RaceState
 
 from helpers import REPO
 
@@ -190,7 +190,7 @@ def test_explain_finds_an_endorser_by_its_slug_and_lists_its_switches() -> None:
 
 
 def test_the_chart_counts_points(committed: Any) -> None:
-    from timeline.chart import chart
+    from timeline.views.chart import chart
 
     drawn = chart(committed.events, RACE)
     assert drawn.counted == "points"

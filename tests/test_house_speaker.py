@@ -13,11 +13,11 @@ from click.testing import CliRunner
 
 from timeline import Ballot, Opening, load_repository, state_at
 from timeline.cli import main
-from timeline.diff import diff
+from timeline.engine.diff import diff
 from timeline.errors import ImportFailure
 from timeline.importers import event_text, write_events
 from timeline.importers.house import import_folder, person_id, read_rolls
-from timeline.state import Status
+from timeline.model.state import Status
 
 from helpers import REPO
 
@@ -104,7 +104,7 @@ def test_mccarthy_is_elected_on_the_15th_ballot_with_216_of_428(committed: Any) 
 
 
 def _votes() -> Any:
-    from timeline.rules import Base
+    from timeline.model.rules import Base
 
     return Base.VOTES
 
@@ -202,7 +202,7 @@ def test_explain_of_a_member_says_how_it_voted_on_the_latest_ballot() -> None:
 
 
 def test_the_chart_counts_votes_on_the_latest_ballot(committed: Any) -> None:
-    from timeline.chart import chart
+    from timeline.views.chart import chart
 
     drawn = chart(committed.events, JANUARY)
     assert drawn.counted == "votes on the latest ballot"

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from timeline import load_repository, structure_event
-from timeline.chart import chart
 from timeline.cli import main
+from timeline.views.chart import chart
 
 from helpers import NATO, REPO
 

@@ -11,7 +11,7 @@ from hypothesis import given
 
 from timeline import Event, load_repository, state_at
 from timeline.cli import main
-from timeline.query import possibly_already
+from timeline.engine.query import possibly_already
 
 from helpers import NATO as NATO_RACE
 from helpers import RACE as RACE_DIR
@@ -271,7 +271,7 @@ def test_explain_lists_every_endorsement_by_the_member(
 ) -> None:
     """A member's chain holds every counted event that names it, in replay order."""
     from timeline import Endorsement, replay_order
-    from timeline.query import events_about
+    from timeline.engine.query import events_about
 
     for member in ("AL", "HU", "SE"):
         chain = events_about(events, member, at, RACE)

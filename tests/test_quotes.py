@@ -1,4 +1,4 @@
-"""Where a quote departs from its seed document: ``timeline.quotes``."""
+"""Where a quote departs from its seed document: ``timeline.model.quotes``."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline import quotes
-from timeline.events import Citation
-from timeline.load import SeedCache
-from timeline.quotes import divergence, normalize_quote
+from timeline.model import quotes
+from timeline.model.events import Citation
+from timeline.model.quotes import divergence, normalize_quote
+from timeline.storage.load import SeedCache
 
 from helpers import REPO
 

@@ -16,7 +16,7 @@ from timeline import (
     load_repository,
     state_at,
 )
-from timeline.fold import supersede
+from timeline.engine.fold import supersede
 
 D = datetime.date
 RACE = "nato-secretary-general-2024"

@@ -30,8 +30,8 @@ from timeline import (
     state_at,
 )
 from timeline.cli import main
-from timeline.fold import supersede
-from timeline.load import read_seed_metadata
+from timeline.engine.fold import supersede
+from timeline.storage.load import read_seed_metadata
 
 from helpers import REPO, the_one_problem
 from strategies import RACE, races

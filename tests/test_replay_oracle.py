@@ -1,6 +1,6 @@
 """The fast replay against the oracle: the first, evolve-per-step version of the fold.
 
-``timeline.fold`` applies events to a private mutable working copy for speed;
+``timeline.engine.fold`` applies events to a private mutable working copy for speed;
 ``reference_fold`` rebuilds an immutable state at every step and is easy to
 check by eye. On freely drawn races, valid or not, both must agree at every
 step: the same state, or the same error (event, message and field).

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timeline import EventDataError, Member, RaceState, Rule, Weight, structure_event
-from timeline.rules import Base, Criterion, parse_threshold
-from timeline.state import Backing, Candidate, Status
+from timeline.model.rules import Base, Criterion, parse_threshold
+from timeline.model.state import Backing, Candidate, Status
 
 from strategies import thresholds
 

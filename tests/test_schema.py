@@ -13,11 +13,12 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 
-from timeline import DateError, Event, parse_date, structure_event, unstructure_event, yamlio
+from timeline import DateError, Event, parse_date, structure_event, unstructure_event
 from timeline.cli import main
 from timeline.cli.new import SCHEMA_FILE
-from timeline.schema import event_schema
-from timeline.write import write_new_event
+from timeline.formats import yamlio
+from timeline.formats.schema import event_schema
+from timeline.storage.write import write_new_event
 
 from strategies import event_values
 

@@ -26,9 +26,9 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from timeline import Event, state_at
 from timeline.cli import main
-from timeline.query import possibly_already
-from timeline.render import state_to_json
-from timeline.site import states_by_day
+from timeline.engine.query import possibly_already
+from timeline.views.render import state_to_json
+from timeline.views.site import states_by_day
 
 from helpers import NATO, REPO
 from strategies import RACE, query_days, races

@@ -23,10 +23,10 @@ from timeline import (
     parse_date,
     state_at,
 )
-from timeline.events import Tally
-from timeline.render import render_text
-from timeline.rules import Base, Elimination
-from timeline.state import Status
+from timeline.model.events import Tally
+from timeline.model.rules import Base, Elimination
+from timeline.model.state import Status
+from timeline.views.render import render_text
 
 from helpers import the_one_problem
 from strategies import RACE, START, query_days, races

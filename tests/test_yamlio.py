@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline.codec import structure_event
 from timeline.errors import EventDataError, YamlProblem
-from timeline.yamlio import MAX_DEPTH, dump, load, parse
+from timeline.formats.codec import structure_event
+from timeline.formats.yamlio import MAX_DEPTH, dump, load, parse
 
 
 def test_plain_scalars_stay_text_so_norway_is_not_false() -> None:
@@ -73,9 +73,9 @@ import json, sys, datetime, pathlib, yaml
 for name in ("CSafeLoader", "CSafeDumper"):
     if hasattr(yaml, name):
         delattr(yaml, name)
-import timeline, timeline.yamlio
-from timeline.render import state_to_json
-assert timeline.yamlio._BASE_LOADER is yaml.SafeLoader
+import timeline, timeline.formats.yamlio
+from timeline.views.render import state_to_json
+assert timeline.formats.yamlio._BASE_LOADER is yaml.SafeLoader
 repo = timeline.load_repository(pathlib.Path("events"))
 day = datetime.date(2024, 6, 18)
 state = timeline.state_at(repo.events, day, "nato-secretary-general-2024")
@@ -125,7 +125,7 @@ import yaml
 for name in ("CSafeLoader", "CSafeDumper"):
     if hasattr(yaml, name):
         delattr(yaml, name)
-from timeline import yamlio
+from timeline.formats import yamlio
 assert yamlio._BASE_LOADER is yaml.SafeLoader
 deep_lists = "x: " + "[" * 3000 + "]" * 3000
 deep_maps = "x:" + "".join("\\n" + "  " * i + "a:" for i in range(1, 990))

@@ -15,7 +15,18 @@ are pure. Loading (:func:`load_repository`) is the only part that reads files.
 
 from typing import TYPE_CHECKING, Any
 
-from timeline.dates import Date, parse_date
+from timeline.engine.fold import (
+    Replayer,
+    apply,
+    fold,
+    races,
+    replay,
+    replay_key,
+    replay_order,
+    state_at,
+    supersede,
+    told_at,
+)
 from timeline.errors import (
     DateError,
     EventDataError,
@@ -27,7 +38,8 @@ from timeline.errors import (
     TimelineError,
     UnknownRaceError,
 )
-from timeline.events import (
+from timeline.model.dates import Date, parse_date
+from timeline.model.events import (
     EVENT_TYPES,
     Appointment,
     Ballot,
@@ -56,20 +68,8 @@ from timeline.events import (
     Weight,
     Withdrawal,
 )
-from timeline.fold import (
-    Replayer,
-    apply,
-    fold,
-    races,
-    replay,
-    replay_key,
-    replay_order,
-    state_at,
-    supersede,
-    told_at,
-)
-from timeline.rules import Rule
-from timeline.state import (
+from timeline.model.rules import Rule
+from timeline.model.state import (
     Backing,
     Candidate,
     RaceState,
@@ -82,16 +82,16 @@ from timeline.state import (
 # The shell's names (reading YAML, cattrs, files) are imported on first use (PEP 562):
 # a warm `timeline state` needs none of them, and they cost more than the command.
 if TYPE_CHECKING:
-    from timeline.codec import structure_event, unstructure_event
-    from timeline.load import load_repository
-    from timeline.repository import Repository, find_repository
+    from timeline.formats.codec import structure_event, unstructure_event
+    from timeline.storage.load import load_repository
+    from timeline.storage.repository import Repository, find_repository
 
 _LAZY = {
-    "Repository": "timeline.repository",
-    "find_repository": "timeline.repository",
-    "load_repository": "timeline.load",
-    "structure_event": "timeline.codec",
-    "unstructure_event": "timeline.codec",
+    "Repository": "timeline.storage.repository",
+    "find_repository": "timeline.storage.repository",
+    "load_repository": "timeline.storage.load",
+    "structure_event": "timeline.formats.codec",
+    "unstructure_event": "timeline.formats.codec",
 }
 
 

@@ -8,6 +8,9 @@ exit status 1; bad arguments are click's usage errors, exit status 2.
 Each command lives in a module imported only when that command runs (click's
 lazy group pattern): ``timeline state`` does not pay for the YAML writer, the
 JSON Schema or git support.
+
+May import: every part of timeline (it is the outermost layer); nothing imports it
+but ``__main__``.
 """
 
 from __future__ import annotations

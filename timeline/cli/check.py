@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from timeline.cli.common import events_dir, events_option, format_option, progress_bar, today
-from timeline.history import append_only_problems
-from timeline.load import check_repository
-from timeline.render import problems_to_github, problems_to_json
-from timeline.schema import event_schema
+from timeline.formats.schema import event_schema
+from timeline.storage.history import append_only_problems
+from timeline.storage.load import check_repository
+from timeline.views.render import problems_to_github, problems_to_json
 
 
 @click.command()

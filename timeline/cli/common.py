@@ -14,8 +14,8 @@ import click
 from click.decorators import FC
 
 from timeline.errors import LoadError, TimelineError, UnknownRaceError
-from timeline.repository import Repository, find_repository
-from timeline.seeds import SeedRecord
+from timeline.model.seeds import SeedRecord
+from timeline.storage.repository import Repository, find_repository
 
 
 class Failure(click.ClickException):
@@ -105,7 +105,7 @@ known_on_option = click.option(
 def seed_index(root: Path) -> Mapping[str, SeedRecord]:
     """What ``seeds/metadata.yaml`` says of each seed article (validation has checked it;
     a repository without the file has none)."""
-    from timeline.load import read_seed_metadata
+    from timeline.storage.load import read_seed_metadata
 
     records, _ = read_seed_metadata(root)
     return records
@@ -121,11 +121,11 @@ def load(events: Path | None, *, race: str | None = None, one_race: bool = False
     settings = click.get_current_context().find_root().params
     with progress_bar() as progress:
         if settings.get("no_cache"):
-            from timeline.load import load_repository
+            from timeline.storage.load import load_repository
 
             repository = load_repository(directory, progress)
             return repository.only(race) if one_race else repository
-        from timeline.cache import load_repository as load_cached
+        from timeline.storage.cache import load_repository as load_cached
 
         cache_dir = settings.get("cache_dir")
         return load_cached(
@@ -188,8 +188,8 @@ def load_race(
 
 def races_open(repository: Repository, day: datetime.date, about: str | None = None) -> list[str]:
     """The races of ``repository`` open on ``day`` (whose events name ``about``)."""
-    from timeline.query import members_named, names_candidate
-    from timeline.summary import open_on, summaries
+    from timeline.engine.query import members_named, names_candidate
+    from timeline.engine.summary import open_on, summaries
 
     found = [s.race for s in summaries(repository.events) if open_on(s, day)]
     if about is None:

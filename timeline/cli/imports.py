@@ -8,7 +8,7 @@ import click
 
 from timeline.cli.common import events_dir, events_option
 from timeline.errors import printable
-from timeline.events import Event
+from timeline.model.events import Event
 
 
 @click.group(name="import")

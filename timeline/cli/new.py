@@ -13,7 +13,6 @@ import attrs
 import click
 
 from timeline.cli.common import events_dir, today
-from timeline.codec import FieldPath, check_value, structure_event, unstructure_event
 from timeline.errors import (
     CommandError,
     EventDataError,
@@ -23,10 +22,11 @@ from timeline.errors import (
     UsageProblem,
     format_path,
 )
-from timeline.events import EVENT_TYPES, SCHEMA, Citation, Correction, Event
-from timeline.load import SeedCache, check_repository, load_repository, publication_dates
-from timeline.repository import Repository
-from timeline.write import suggest_id, write_new_event
+from timeline.formats.codec import FieldPath, check_value, structure_event, unstructure_event
+from timeline.model.events import EVENT_TYPES, SCHEMA, Citation, Correction, Event
+from timeline.storage.load import SeedCache, check_repository, load_repository, publication_dates
+from timeline.storage.repository import Repository
+from timeline.storage.write import suggest_id, write_new_event
 
 T = TypeVar("T")
 
@@ -324,8 +324,8 @@ def _only_race(repository: Repository, date: str | None) -> str:
     open_then: list[str] = []
     if date:
         from timeline.cli.common import races_open
-        from timeline.dates import parse_date
         from timeline.errors import DateError
+        from timeline.model.dates import parse_date
 
         try:
             open_then = races_open(repository, parse_date(date).latest)

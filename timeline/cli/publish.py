@@ -10,7 +10,7 @@ import click
 
 from timeline.cli.common import events_option, load, parse_day, seed_index
 from timeline.errors import CommandError, UnknownRaceError
-from timeline.export import FORMATS, to_csv, to_jsonl, to_timelinejs
+from timeline.views.export import FORMATS, to_csv, to_jsonl, to_timelinejs
 
 
 @click.command()
@@ -98,8 +98,8 @@ def plot(
       timeline plot --race nato-secretary-general-2024 --out race.png
       timeline plot --race nato-secretary-general-2024 --out race.svg --from 2024-02-01
     """
-    from timeline.chart import chart
-    from timeline.plot import draw
+    from timeline.views.chart import chart
+    from timeline.views.plot import draw
 
     if start is not None and end is not None and end < start:
         raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
@@ -130,7 +130,7 @@ def site(out: Path, events: Path | None, race: str | None) -> None:
     Example:
       timeline site --race nato-secretary-general-2024 --out public  # index.html#2024-06-18
     """
-    from timeline.site import site as page
+    from timeline.views.site import site as page
 
     repository = load(events, race=race, one_race=True)
     text = page(repository.events, race, seed_index(repository.root))

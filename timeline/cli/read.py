@@ -17,11 +17,9 @@ from timeline.cli.common import (
     seed_index,
     today,
 )
-from timeline.diff import diff
-from timeline.errors import UsageProblem, printable
-from timeline.events import EVENT_TYPES
-from timeline.fold import replay_order, state_at
-from timeline.query import (
+from timeline.engine.diff import diff
+from timeline.engine.fold import replay_order, state_at
+from timeline.engine.query import (
     candidate_named,
     events_about,
     is_member_code,
@@ -30,8 +28,10 @@ from timeline.query import (
     seed_citations,
     superseded_by,
 )
-from timeline.query import conflicts as find_conflicts
-from timeline.render import (
+from timeline.engine.query import conflicts as find_conflicts
+from timeline.errors import UsageProblem, printable
+from timeline.model.events import EVENT_TYPES
+from timeline.views.render import (
     conflicts_json,
     conflicts_text,
     diff_json,
@@ -218,7 +218,7 @@ def races(events: Path | None, output: str) -> None:
       timeline races
       timeline races --format json
     """
-    from timeline.summary import summaries
+    from timeline.engine.summary import summaries
 
     found = summaries(load(events).events)
     if output == "json":

@@ -17,10 +17,10 @@ from timeline.cli.common import (
     races_open,
     today,
 )
+from timeline.engine.fold import reported_by, state_at
+from timeline.engine.query import possibly_already
 from timeline.errors import printable
-from timeline.fold import reported_by, state_at
-from timeline.query import possibly_already
-from timeline.render import render_text, state_to_json
+from timeline.views.render import render_text, state_to_json
 
 
 @click.command()
@@ -62,7 +62,7 @@ def state(
     else:
         chosen = races_open(repository, day)
         if not chosen:
-            from timeline.summary import summaries
+            from timeline.engine.summary import summaries
 
             found = summaries(repository.events)
             listed = ", ".join(

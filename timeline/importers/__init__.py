@@ -6,8 +6,8 @@ as any contributor's files would be written. Importing again is harmless: a file
 exists with the same content is left as it is, and one that exists with other content
 is an error (merged events are never edited; a correction is a new event).
 
-What an importer may import: ``timeline`` (the model, the codec, YAML). What imports
-it: the CLI only.
+May import: ``timeline.errors``, the core (``model``, ``engine``, ``formats``) and
+``storage``; never ``views`` or ``cli``. What imports it: the CLI only.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from timeline import yamlio
-from timeline.codec import unstructure_event
 from timeline.errors import ImportFailure
-from timeline.events import Event
+from timeline.formats import yamlio
+from timeline.formats.codec import unstructure_event
+from timeline.model.events import Event
 
 
 def event_text(event: Event) -> str:

@@ -39,9 +39,9 @@ from pathlib import Path
 
 import attrs
 
-from timeline.dates import parse_date
 from timeline.errors import ImportFailure, InvalidField
-from timeline.events import (
+from timeline.model.dates import parse_date
+from timeline.model.events import (
     Citation,
     Dissent,
     ElectorateChange,
@@ -52,7 +52,7 @@ from timeline.events import (
     Opening,
     Weight,
 )
-from timeline.rules import Rule
+from timeline.model.rules import Rule
 
 RACE = "fivethirtyeight-endorsement-primary-2020"
 OFFICE = "Democratic nominee for President of the United States, 2020"

@@ -30,10 +30,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from timeline.dates import parse_date
 from timeline.errors import ImportFailure
-from timeline.events import Ballot, Citation, Event, Member, Opening, Tally, Vote
-from timeline.rules import Base, Rule
+from timeline.model.dates import parse_date
+from timeline.model.events import Ballot, Citation, Event, Member, Opening, Tally, Vote
+from timeline.model.rules import Base, Rule
 
 PUBLISHER = "Office of the Clerk, U.S. House of Representatives"
 OFFICE = "Speaker of the United States House of Representatives"

@@ -12,8 +12,8 @@ from typing import Any
 
 import attrs
 
-from timeline.events import Ballot, Member
-from timeline.state import Backing, Candidate, RaceState, votes_of
+from timeline.model.events import Ballot, Member
+from timeline.model.state import Backing, Candidate, RaceState, votes_of
 
 _STATE_FIELDS = (
     "office", "rule", "appointed", "takes_office", "term", "incumbent", "incumbent_since",

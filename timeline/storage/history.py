@@ -22,7 +22,7 @@ import subprocess
 from pathlib import Path
 
 from timeline.errors import GitError, Problem
-from timeline.seeds import METADATA  # it may be edited: it is not an article
+from timeline.model.seeds import METADATA  # it may be edited: it is not an article
 
 _CHANGES = {"M": "modified", "D": "deleted", "R": "renamed", "T": "changed in type"}
 _NEVER_EDITED = {

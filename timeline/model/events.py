@@ -19,10 +19,10 @@ from typing import Any, ClassVar
 
 import attrs
 
-from timeline.dates import Date
 from timeline.errors import InvalidField
-from timeline.members import check_member, is_country
-from timeline.rules import Rule
+from timeline.model.dates import Date
+from timeline.model.members import check_member, is_country
+from timeline.model.rules import Rule
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from timeline.engine.fold import pick_race
+from timeline.engine.fold import races as race_ids
 from timeline.errors import FileRefused, RepositoryNotFoundError, YamlProblem
-from timeline.events import Event
-from timeline.fold import pick_race
-from timeline.fold import races as race_ids
+from timeline.model.events import Event
 
 if TYPE_CHECKING:
-    from timeline import yamlio
+    from timeline.formats import yamlio
 
 
 #: Event files larger than this are refused unread: a development fits in a page.
@@ -60,7 +60,7 @@ class EventFile:
 @functools.lru_cache(maxsize=64)
 def located(text: str) -> yamlio.Document:
     """The positions in an event file's text (cached by text: several problems, one parse)."""
-    from timeline import yamlio  # only a problem needs it: a warm load never parses YAML
+    from timeline.formats import yamlio  # only a problem needs it: a warm load never parses YAML
 
     try:
         return yamlio.parse(text)

@@ -22,8 +22,8 @@ from typing import Any
 
 import attrs
 
-from timeline.dates import Date
-from timeline.events import (
+from timeline.model.dates import Date
+from timeline.model.events import (
     EVENT_TYPES,
     SCHEMA,
     SUPERSEDING,
@@ -33,8 +33,8 @@ from timeline.events import (
     Member,
     Weight,
 )
-from timeline.members import ISO_3166_ALPHA2
-from timeline.rules import Rule
+from timeline.model.members import ISO_3166_ALPHA2
+from timeline.model.rules import Rule
 
 # The date forms people write, as ``dates.parse_date`` reads them: a year (not 0000), a
 # zero-padded month or day, each with at most one EDTF qualifier (? uncertain, ~ approximate,

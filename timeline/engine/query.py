@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from timeline.events import (
+from timeline.engine.fold import replay_order, supersede, told_at
+from timeline.model.events import (
     Appointment,
     Ballot,
     Candidacy,
@@ -32,8 +33,7 @@ from timeline.events import (
     UnnamedSupport,
     Withdrawal,
 )
-from timeline.fold import replay_order, supersede, told_at
-from timeline.members import ISO_3166_ALPHA2
+from timeline.model.members import ISO_3166_ALPHA2
 
 
 def possibly_already(events: Iterable[Event], at: datetime.date, race: str) -> list[Event]:

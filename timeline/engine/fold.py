@@ -9,7 +9,7 @@ Rule 2: events replay in one deterministic total order, :func:`replay_key`:
 1. the event's latest possible day (``date.latest``): an event counts at day D
    exactly when its latest possible day is D or earlier, so "the events that
    count at D" are always a prefix of the order;
-2. the event type, in the order of :data:`timeline.events.EVENT_TYPES`
+2. the event type, in the order of :data:`timeline.model.events.EVENT_TYPES`
    (opening, electorate_change, mention, candidacy, condition, endorsement,
    withdrawal, appointment): on one day a race opens before anyone enters it,
    and an appointment comes after the support that made it;
@@ -44,7 +44,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from timeline.errors import ReplayError, UnknownRaceError
-from timeline.events import (
+from timeline.model.events import (
     EVENT_TYPES,
     Appointment,
     Ballot,
@@ -68,8 +68,8 @@ from timeline.events import (
     Vote,
     Withdrawal,
 )
-from timeline.rules import Rule
-from timeline.state import (
+from timeline.model.rules import Rule
+from timeline.model.state import (
     ACTIVE,
     Backing,
     Candidate,

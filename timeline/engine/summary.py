@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 import attrs
 
-from timeline.events import Event, Opening
-from timeline.fold import Replayer, races, told_at
-from timeline.state import RaceState
+from timeline.engine.fold import Replayer, races, told_at
+from timeline.model.events import Event, Opening
+from timeline.model.state import RaceState
 
 
 @attrs.frozen

@@ -26,8 +26,8 @@ from typing import Any
 
 import attrs
 
-from timeline.dates import Date, parse_date
 from timeline.errors import DateError
+from timeline.model.dates import Date, parse_date
 
 #: The metadata file, relative to the repository root. It is not a seed: no event cites it.
 METADATA = "seeds/metadata.yaml"

@@ -1,4 +1,4 @@
-"""Drawing a :class:`~timeline.chart.Chart` with matplotlib (the optional ``plot`` extra).
+"""Drawing a :class:`~timeline.views.chart.Chart` with matplotlib (the optional ``plot`` extra).
 
 A step chart: each candidate's backers in the electorate from day to day, the
 electorate's size (the line consensus must reach) or, under the majority rule,
@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from timeline.chart import Chart
 from timeline.errors import CommandError, MissingExtraError
-from timeline.rules import Rule
+from timeline.model.rules import Rule
+from timeline.views.chart import Chart
 
 #: The file types ``draw`` writes, by suffix.
 SUFFIXES = (".png", ".svg")

@@ -22,13 +22,13 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from timeline.codec import unstructure_event
-from timeline.dates import MONTHS
-from timeline.events import Citation, Dissent, Event, Opening
-from timeline.fold import replay_order
-from timeline.query import candidate_named, facts_of, members_named, superseded_by
-from timeline.render import NO_SEEDS, seed_json
-from timeline.seeds import SeedRecord
+from timeline.engine.fold import replay_order
+from timeline.engine.query import candidate_named, facts_of, members_named, superseded_by
+from timeline.formats.codec import unstructure_event
+from timeline.model.dates import MONTHS
+from timeline.model.events import Citation, Dissent, Event, Opening
+from timeline.model.seeds import SeedRecord
+from timeline.views.render import NO_SEEDS, seed_json
 
 FORMATS = ("jsonl", "csv", "timelinejs")
 

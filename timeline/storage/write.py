@@ -15,10 +15,10 @@ from pathlib import Path
 
 import attrs
 
-from timeline import yamlio
-from timeline.codec import unstructure_event
 from timeline.errors import CommandError
-from timeline.events import Event
+from timeline.formats import yamlio
+from timeline.formats.codec import unstructure_event
+from timeline.model.events import Event
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 MAX_ID_WORDS = 6

@@ -15,7 +15,7 @@ Retractions and corrections change the history itself from the day they count
 (see ``fold.told_at``): each such day starts a new *version* of the history,
 indexed on first use.
 
-A query answers exactly what :func:`timeline.fold.state_at` answers, error
+A query answers exactly what :func:`timeline.engine.fold.state_at` answers, error
 included (``tests/test_checkpoints.py`` checks this on random races). The
 index is a value for its users; it fills its per-version tables lazily, which
 changes its speed, never its answers.
@@ -27,10 +27,10 @@ import bisect
 import datetime
 from collections.abc import Sequence
 
+from timeline.engine.fold import Replayer, replay_order, reported_by, supersede
 from timeline.errors import ReplayError
-from timeline.events import Correction, Event, Retraction
-from timeline.fold import Replayer, replay_order, reported_by, supersede
-from timeline.state import RaceState
+from timeline.model.events import Correction, Event, Retraction
+from timeline.model.state import RaceState
 
 #: Events between checkpoints: a query replays at most this many after a bisect.
 EVERY = 32

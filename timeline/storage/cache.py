@@ -70,13 +70,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from timeline import cachefile
-from timeline.cachefile import expect_integer as _integer
-from timeline.cachefile import expect_text as _text
+from timeline.engine.fold import pick_race
 from timeline.errors import CacheError, FileRefused, LoadError, Problem, TimelineError
-from timeline.events import Event
-from timeline.fold import pick_race
-from timeline.repository import (
+from timeline.formats import cachefile
+from timeline.formats.cachefile import expect_integer as _integer
+from timeline.formats.cachefile import expect_text as _text
+from timeline.model.events import Event
+from timeline.storage.repository import (
     MAX_FILE_BYTES,
     MAX_SEED_BYTES,
     EventFile,
@@ -97,7 +97,7 @@ _LARGEST = max(MAX_FILE_BYTES, MAX_SEED_BYTES)
 FORMAT = 2
 
 if TYPE_CHECKING:
-    from timeline.load import Check
+    from timeline.storage.load import Check
 
 _YAML = (".yaml", ".yml")
 
@@ -265,7 +265,7 @@ def load_repository(
     progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> Repository:
-    """:func:`timeline.load.load_repository` through the cache in ``directory``.
+    """:func:`timeline.storage.load.load_repository` through the cache in ``directory``.
 
     A cache directory that someone else owns, or that others may write to, is not
     used: ``warn`` is told why, and the repository is loaded without a cache.
@@ -280,7 +280,7 @@ def load_repository(
     if distrust is not None:  # as git refuses a repository someone else owns
         if warn is not None:
             warn(f"not using the cache in {home}: {distrust}")
-        from timeline.load import load_repository as load_uncached
+        from timeline.storage.load import load_repository as load_uncached
 
         repository = load_uncached(events_dir, progress)
         return repository.only(race) if one_race else repository
@@ -368,7 +368,7 @@ def _check(
     """Check the repository, reading only the files that changed; also return what each
     file looked like (stat, digest) when the event that was checked came from it, and
     the race files read from the cache and found whole."""
-    from timeline.load import (  # they need YAML and cattrs: imported only to read files
+    from timeline.storage.load import (  # they need YAML and cattrs: imported only to read files
         FileRead,
         SeedCache,
         check_read,
@@ -688,8 +688,9 @@ class _Store:
 def _code_key() -> bytes:
     """A digest of timeline's own source and the Python running it."""
     key = hashlib.blake2b(f"{FORMAT} {sys.version}".encode(), digest_size=16)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        key.update(path.name.encode())
+    package = Path(__file__).parent.parent
+    for path in sorted(package.rglob("*.py")):
+        key.update(path.relative_to(package).as_posix().encode())
         key.update(path.read_bytes())
     return key.digest()
 

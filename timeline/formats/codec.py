@@ -1,7 +1,7 @@
 """Plain data <-> event values, with every problem located by field path.
 
 The cattrs converter here is the only place that knows how YAML-shaped data
-(dicts, lists, text) becomes :mod:`timeline.events` values and back. Errors are
+(dicts, lists, text) becomes :mod:`timeline.model.events` values and back. Errors are
 flattened into ``(path, message)`` pairs such as
 ``(("sources", 0, "quote"), "required field is missing")``; the loader turns the
 path into a line and column.
@@ -26,11 +26,11 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from timeline.dates import Date, parse_date
 from timeline.errors import EventDataError, InvalidField
-from timeline.events import EVENT_TYPES, Correction, Event, Member, Weight
-from timeline.members import check_member
-from timeline.rules import Rule, named
+from timeline.model.dates import Date, parse_date
+from timeline.model.events import EVENT_TYPES, Correction, Event, Member, Weight
+from timeline.model.members import check_member
+from timeline.model.rules import Rule, named
 
 FieldPath = tuple[str | int, ...]
 

@@ -12,9 +12,9 @@ import types
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from timeline.events import BallotKind, Citation, Event, Member, Position
-from timeline.seeds import SeedRecord
-from timeline.state import (
+from timeline.model.events import BallotKind, Citation, Event, Member, Position
+from timeline.model.seeds import SeedRecord
+from timeline.model.state import (
     Backing,
     Candidate,
     RaceState,
@@ -25,9 +25,9 @@ from timeline.state import (
 )
 
 if TYPE_CHECKING:  # for annotations only: `timeline state` needs neither module
-    from timeline.diff import StateDiff
+    from timeline.engine.diff import StateDiff
+    from timeline.engine.query import Conflict
     from timeline.errors import Problem
-    from timeline.query import Conflict
 
 
 def state_to_json(

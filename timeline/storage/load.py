@@ -29,8 +29,8 @@ from pathlib import Path
 
 import attrs
 
-from timeline import yamlio
-from timeline.codec import structure_event
+from timeline.engine.fold import Replayer, replay_order, reported_by, told_at
+from timeline.engine.query import superseded_by
 from timeline.errors import (
     EventDataError,
     FileRefused,
@@ -40,7 +40,9 @@ from timeline.errors import (
     YamlProblem,
     format_path,
 )
-from timeline.events import (
+from timeline.formats import yamlio
+from timeline.formats.codec import structure_event
+from timeline.model.events import (
     SUPERSEDING,
     Appointment,
     Citation,
@@ -49,10 +51,10 @@ from timeline.events import (
     Event,
     Retraction,
 )
-from timeline.fold import Replayer, replay_order, reported_by, told_at
-from timeline.query import superseded_by
-from timeline.quotes import divergence, normalize_quote, too_short
-from timeline.repository import (
+from timeline.model.quotes import divergence, normalize_quote, too_short
+from timeline.model.seeds import METADATA, SeedRecord, overlaps, seed_records, uncited
+from timeline.model.state import RaceState
+from timeline.storage.repository import (
     MAX_FILE_BYTES,
     MAX_SEED_BYTES,
     EventFile,
@@ -65,8 +67,6 @@ from timeline.repository import (
     root_of,
     stat_of,
 )
-from timeline.seeds import METADATA, SeedRecord, overlaps, seed_records, uncited
-from timeline.state import RaceState
 
 _ONE_DAY = datetime.timedelta(days=1)
 _FIRST = datetime.date.min

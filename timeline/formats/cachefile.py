@@ -26,8 +26,8 @@ from typing import Any
 
 import attrs
 
-from timeline.dates import Date
-from timeline.events import EVENT_TYPES, Event
+from timeline.model.dates import Date
+from timeline.model.events import EVENT_TYPES, Event
 
 MAGIC = b"timeline cache 3\n"
 _DIGEST = 32

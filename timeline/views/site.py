@@ -2,7 +2,7 @@
 
 Events in, the text of ``index.html`` out. No CDN, no fetch: the page's style,
 script and data are inline, so it works from ``file://`` and offline. The page's
-HTML, CSS and JavaScript are the package's data files in ``timeline/assets/``
+HTML, CSS and JavaScript are the package's data files in ``timeline/views/assets/``
 (read once, as resources of the installed package: the only reading done here).
 
 Every state the page shows is computed here, by the replay, and embedded. The
@@ -23,12 +23,12 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from timeline.checkpoints import RaceIndex
-from timeline.events import Citation, Dissent, Event
-from timeline.fold import choose_race, replay_order, told_at
-from timeline.query import possibly_already, superseded_by
-from timeline.render import NO_SEEDS, state_to_json
-from timeline.seeds import SeedRecord
+from timeline.engine.checkpoints import RaceIndex
+from timeline.engine.fold import choose_race, replay_order, told_at
+from timeline.engine.query import possibly_already, superseded_by
+from timeline.model.events import Citation, Dissent, Event
+from timeline.model.seeds import SeedRecord
+from timeline.views.render import NO_SEEDS, state_to_json
 
 
 def site(
@@ -115,8 +115,10 @@ def _event(
 
 @functools.cache
 def _asset(name: str) -> str:
-    """A file of ``timeline/assets/``, as installed with the package."""
-    return (importlib.resources.files("timeline") / "assets" / name).read_text(encoding="utf-8")
+    """A file of ``timeline/views/assets/``, as installed with the package."""
+    return (importlib.resources.files("timeline.views") / "assets" / name).read_text(
+        encoding="utf-8"
+    )
 
 
 def _script_safe(payload: str) -> str:

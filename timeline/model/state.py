@@ -15,9 +15,9 @@ from collections.abc import Mapping
 
 import attrs
 
-from timeline.dates import Date
-from timeline.events import Ballot, BallotKind, ConditionKind, Member, Position, Vote
-from timeline.rules import Base, Counts, Rule
+from timeline.model.dates import Date
+from timeline.model.events import Ballot, BallotKind, ConditionKind, Member, Position, Vote
+from timeline.model.rules import Base, Counts, Rule
 
 
 class Status(enum.Enum):

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 import attrs
 
-from timeline.checkpoints import RaceIndex
-from timeline.events import (
+from timeline.engine.checkpoints import RaceIndex
+from timeline.engine.fold import choose_race, replay_order, told_at
+from timeline.model.events import (
     Appointment,
     Candidacy,
     ElectorateChange,
@@ -20,8 +21,7 @@ from timeline.events import (
     Opening,
     Withdrawal,
 )
-from timeline.fold import choose_race, replay_order, told_at
-from timeline.rules import Rule
+from timeline.model.rules import Rule
 
 #: Event types worth a label on the chart.
 KEY_EVENTS = (Opening, Candidacy, Withdrawal, Appointment, ElectorateChange)
