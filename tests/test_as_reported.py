@@ -7,21 +7,21 @@ opening reports (the way it was first written, kept here as the oracle).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 
 import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline import Correction, Event, Problem, told_at
+from timeline import Correction, Event, told_at
+from timeline.engine import checks
+from timeline.engine.checks import Finding
 from timeline.engine.fold import reported_by
-from timeline.storage import load
-from timeline.storage.repository import EventFile
 
 from strategies import RACE, raw_race
 
 
-def _day_by_day(events: Sequence[Event], files: Mapping[str, EventFile]) -> Iterator[Problem]:
+def _day_by_day(events: Sequence[Event]) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
     days = sorted({e.reported for e in events if e.reported is not None})
     for day in days:
@@ -29,10 +29,10 @@ def _day_by_day(events: Sequence[Event], files: Mapping[str, EventFile]) -> Iter
         corrected = {
             e.corrects: e.id for e in reported_by(events, day) if isinstance(e, Correction)
         }
-        for problem in load._replay(RACE, history, files, corrected):
-            if problem.severity == "error" and (problem.path, problem.message) not in seen:
-                seen.add((problem.path, problem.message))
-                yield attrs.evolve(problem, message=f"as reported by {day}: {problem.message}")
+        for finding in checks.replay(RACE, history, corrected):
+            if finding.severity == "error" and (finding.event, finding.message) not in seen:
+                seen.add((finding.event, finding.message))
+                yield attrs.evolve(finding, message=f"as reported by {day}: {finding.message}")
 
 
 @given(raw_race(), st.integers(1, 5))
@@ -40,11 +40,10 @@ def test_resuming_reports_what_replaying_every_day_reports(events: list[Event], 
     """Drawn races (their sources published on drawn days, so events are often reported
     before what they need) give the same problems, in the same order, for any spacing
     of the saved states."""
-    files = {e.id: EventFile(f"/nowhere/{e.id}.yaml") for e in events}
-    spacing = load._EVERY
-    load._EVERY = every
+    spacing = checks.EVERY
+    checks.EVERY = every
     try:
-        resumed = list(load._as_reported_problems(events, files))
+        resumed = list(checks.as_reported_findings(events))
     finally:
-        load._EVERY = spacing
-    assert list(_day_by_day(events, files)) == resumed
+        checks.EVERY = spacing
+    assert list(_day_by_day(events)) == resumed

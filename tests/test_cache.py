@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from timeline import LoadError, UnknownRaceError
 from timeline.cli import main
 from timeline.formats import cachefile
-from timeline.storage import cache, load
+from timeline.storage import cache, load, reading
 from timeline.storage.repository import Repository
 
 from helpers import REPO, copy_repository
@@ -59,9 +59,13 @@ def _uncached(events: Path, race: str | None = None, one_race: bool = False) -> 
 def _cached(
     events: Path, directory: Path, race: str | None = None, one_race: bool = False
 ) -> object:
-    return _outcome(
-        lambda: cache.load_repository(events, directory=directory, race=race, one_race=one_race)
-    )
+    return _outcome(lambda: _through(events, directory, race, one_race))
+
+
+def _through(events: Path, directory: Path, race: str | None, one_race: bool) -> Repository:
+    """The one loader, through the cache in ``directory``."""
+    loaded = load.open_repository(events, store=cache.Store(directory, events))
+    return loaded.only(race) if one_race else loaded.repository()
 
 
 def _files(events: Path) -> list[Path]:
@@ -71,7 +75,7 @@ def _files(events: Path) -> list[Path]:
 def _spy_on_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths every later load parses, as it parses them."""
     read: list[str] = []
-    original = load.read_files
+    original = reading.read_files
 
     def spy(paths: list[str], *args: Any, **kwargs: Any) -> object:
         read.extend(paths)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from timeline.model import quotes
 from timeline.model.events import Citation
 from timeline.model.quotes import divergence, normalize_quote
-from timeline.storage.load import SeedCache
+from timeline.storage.reading import SeedCache
 
 from helpers import REPO
 

@@ -31,7 +31,7 @@ from timeline import (
 )
 from timeline.cli import main
 from timeline.engine.fold import supersede
-from timeline.storage.load import read_seed_metadata
+from timeline.storage.reading import read_seed_metadata
 
 from helpers import REPO, the_one_problem
 from strategies import RACE, races

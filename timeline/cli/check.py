@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from timeline.cli.common import events_dir, events_option, format_option, progress_bar, today
+from timeline.cli.common import (
+    events_dir,
+    events_option,
+    format_option,
+    progress_bar,
+    store,
+    today,
+)
 from timeline.formats.schema import event_schema
 from timeline.storage.history import append_only_problems
 from timeline.storage.load import check_repository
@@ -39,7 +46,13 @@ def validate(events: Path | None, base: str | None, output: str) -> None:
     """
     directory = events_dir(events)
     with progress_bar() as progress:
-        check = check_repository(directory, today=today(), as_reported=True, progress=progress)
+        check = check_repository(
+            directory,
+            today=today(),
+            as_reported=True,
+            progress=progress,
+            store=store(directory),
+        )
     problems = [*check.problems]
     if base is not None:
         problems = [*append_only_problems(directory, base), *problems]

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.decorators import FC
@@ -16,6 +16,10 @@ from click.decorators import FC
 from timeline.errors import LoadError, TimelineError, UnknownRaceError
 from timeline.model.seeds import SeedRecord
 from timeline.storage.repository import Repository, find_repository
+
+if TYPE_CHECKING:
+    from timeline.storage.cache import Store
+    from timeline.storage.load import Loaded
 
 
 class Failure(click.ClickException):
@@ -105,37 +109,44 @@ known_on_option = click.option(
 def seed_index(root: Path) -> Mapping[str, SeedRecord]:
     """What ``seeds/metadata.yaml`` says of each seed article (validation has checked it;
     a repository without the file has none)."""
-    from timeline.storage.load import read_seed_metadata
+    from timeline.storage.reading import read_seed_metadata
 
     records, _ = read_seed_metadata(root)
     return records
 
 
-def load(events: Path | None, *, race: str | None = None, one_race: bool = False) -> Repository:
-    """The repository, through the cache unless ``--no-cache`` was given.
+def store(directory: Path) -> Store | None:
+    """The cache of ``directory``'s events, unless ``--no-cache`` was given or the cache
+    directory is not safe to use (one warning says why: as git refuses a repository
+    someone else owns)."""
+    from timeline.storage.cache import Store, default_directory, untrusted
 
-    With ``one_race``, only the events of ``race`` (or of the only race) are
-    loaded: a warm cache then reads that race alone.
-    """
-    directory = events_dir(events)
     settings = click.get_current_context().find_root().params
+    if settings.get("no_cache"):
+        return None
+    home = settings.get("cache_dir") or default_directory()
+    distrust = untrusted(home)
+    if distrust is not None:
+        click.echo(f"warning: not using the cache in {home}: {distrust}", err=True)
+        return None
+    return Store(home, directory)
+
+
+def opened(events: Path | None) -> Loaded:
+    """The repository checked by the one loader, through the cache unless ``--no-cache``
+    was given: its races and their summaries, each race's events decoded when asked."""
+    from timeline.storage.load import open_repository
+
+    directory = events_dir(events)
     with progress_bar() as progress:
-        if settings.get("no_cache"):
-            from timeline.storage.load import load_repository
+        return open_repository(directory, progress, store=store(directory))
 
-            repository = load_repository(directory, progress)
-            return repository.only(race) if one_race else repository
-        from timeline.storage.cache import load_repository as load_cached
 
-        cache_dir = settings.get("cache_dir")
-        return load_cached(
-            directory,
-            directory=cache_dir,
-            race=race,
-            one_race=one_race,
-            progress=progress,
-            warn=lambda message: click.echo(f"warning: {message}", err=True),
-        )
+def load(events: Path | None, *, race: str | None = None, one_race: bool = False) -> Repository:
+    """The repository's events; with ``one_race``, those of ``race`` (or of the only race)
+    alone: a warm cache then decodes that race alone."""
+    loaded = opened(events)
+    return loaded.only(race) if one_race else loaded.repository()
 
 
 #: Reading fewer files than this takes too little time to show a bar for.
@@ -172,33 +183,33 @@ def load_race(
     """The repository, loaded for the one race a command is about, and that race: ``race``
     when given; else the repository's only race; else the one race open on ``day`` (among
     those whose events name ``about``, a member or a candidate, when given)."""
+    loaded = opened(events)
     if race is not None:
-        return load(events, race=race, one_race=True), race
-    repository = load(events)
-    if len(repository.races) == 1:
-        return repository, repository.races[0]
-    chosen = races_open(repository, day, about)
+        return loaded.only(race), race
+    if len(loaded.races) == 1:
+        return loaded.repository(), loaded.races[0]
+    chosen = races_open(loaded, day, about)
     if len(chosen) != 1:
         listed = ", ".join(chosen) if chosen else f"none is open on {day.isoformat()}"
         raise UnknownRaceError(
-            f"choose a race with --race ({listed}; all races: {', '.join(repository.races)})"
+            f"choose a race with --race ({listed}; all races: {', '.join(loaded.races)})"
         )
-    return repository.only(chosen[0]), chosen[0]
+    return loaded.only(chosen[0]), chosen[0]
 
 
-def races_open(repository: Repository, day: datetime.date, about: str | None = None) -> list[str]:
-    """The races of ``repository`` open on ``day`` (whose events name ``about``)."""
+def races_open(loaded: Loaded, day: datetime.date, about: str | None = None) -> list[str]:
+    """The races open on ``day`` (whose events name ``about``): the summaries come from
+    the cache, so only a race whose events must be searched for ``about`` is decoded."""
     from timeline.engine.query import members_named, names_candidate
-    from timeline.engine.summary import open_on, summaries
+    from timeline.engine.summary import open_on
 
-    found = [s.race for s in summaries(repository.events) if open_on(s, day)]
+    found = [s.race for s in loaded.summaries() if open_on(s, day)]
     if about is None:
         return found
     return [
         race
         for race in found
         if any(
-            e.race == race and (about in members_named(e) or names_candidate(e, about))
-            for e in repository.events
+            about in members_named(e) or names_candidate(e, about) for _, e in loaded.entries(race)
         )
     ]

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 import attrs
 import click
 
-from timeline.cli.common import events_dir, today
+from timeline.cli.common import events_dir, opened, store, today
+from timeline.engine.checks import facts_of, publication_dates
 from timeline.errors import (
     CommandError,
     EventDataError,
@@ -24,7 +25,8 @@ from timeline.errors import (
 )
 from timeline.formats.codec import FieldPath, check_value, structure_event, unstructure_event
 from timeline.model.events import EVENT_TYPES, SCHEMA, Citation, Correction, Event
-from timeline.storage.load import SeedCache, check_repository, load_repository, publication_dates
+from timeline.storage.load import Loaded, check_repository
+from timeline.storage.reading import SeedCache
 from timeline.storage.repository import Repository
 from timeline.storage.write import suggest_id, write_new_event
 
@@ -156,15 +158,18 @@ def _enum_of(hint: Any) -> type[enum.Enum] | None:
 
 
 def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[str, Any]) -> None:
-    directory = events_dir(options.pop("events"))
-    repository = load_repository(directory)
+    events = options.pop("events")
+    directory = events_dir(events)
+    loaded = opened(events)  # the one loader, through the cache, as every command
+    repository = loaded.repository()
     target = options.get("retracts") or options.get("corrects")
     race = (
         options.pop("race")
         or _race_of(repository, target)
-        or _only_race(repository, options.get("date"))
+        or _only_race(loaded, options.get("date"))
     )
-    seeds = _Seeds(SeedCache(repository.root), publication_dates(repository.events))
+    dates = publication_dates(facts_of(event) for event in repository.events)
+    seeds = _Seeds(SeedCache(repository.root), dates)
     # What was given as options is checked before anything is asked, so that no answer
     # is lost to a bad option; then each answer is checked as it is given.
     given = _given_problems(cls, fields, options, seeds)
@@ -201,7 +206,8 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
     path = write_new_event(
         target, event, taken=set(repository.files), schema=repository.root / SCHEMA_FILE
     )
-    check = check_repository(directory, today=today())
+    # the same loader again: only the new file is read, and the checks across files run
+    check = check_repository(directory, today=today(), store=store(directory))
     if check.errors:
         text = path.read_text(encoding="utf-8")
         path.unlink()
@@ -316,9 +322,9 @@ def _race_of(repository: Repository, event_id: str | None) -> str | None:
     return next((e.race for e in repository.events if e.id == event_id), None)
 
 
-def _only_race(repository: Repository, date: str | None) -> str:
+def _only_race(loaded: Loaded, date: str | None) -> str:
     """The repository's only race; else the one race open on the event's ``date``."""
-    races = repository.races
+    races = loaded.races
     if len(races) == 1:
         return races[0]
     open_then: list[str] = []
@@ -328,7 +334,7 @@ def _only_race(repository: Repository, date: str | None) -> str:
         from timeline.model.dates import parse_date
 
         try:
-            open_then = races_open(repository, parse_date(date).latest)
+            open_then = races_open(loaded, parse_date(date).latest)
         except DateError:
             open_then = []
     if len(open_then) == 1:

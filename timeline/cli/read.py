@@ -13,6 +13,7 @@ from timeline.cli.common import (
     format_option,
     load,
     load_race,
+    opened,
     parse_day,
     seed_index,
     today,
@@ -218,9 +219,7 @@ def races(events: Path | None, output: str) -> None:
       timeline races
       timeline races --format json
     """
-    from timeline.engine.summary import summaries
-
-    found = summaries(load(events).events)
+    found = opened(events).summaries()
     if output == "json":
         data = [
             {
@@ -236,12 +235,10 @@ def races(events: Path | None, output: str) -> None:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     for s in found:
-        opened = s.opened.isoformat() if s.opened else "not open"
+        since = s.opened.isoformat() if s.opened else "not open"
         decided = s.decided.isoformat() if s.decided else "undecided"
         who = f", {s.appointed}" if s.appointed else ""
-        click.echo(
-            printable(f"{s.race}  {opened} to {decided}{who}; {s.events} events; {s.office}")
-        )
+        click.echo(printable(f"{s.race}  {since} to {decided}{who}; {s.events} events; {s.office}"))
 
 
 @click.command()

@@ -12,12 +12,12 @@ from timeline.cli.common import (
     events_option,
     format_option,
     known_on_option,
-    load,
+    opened,
     parse_day,
     races_open,
     today,
 )
-from timeline.engine.fold import reported_by, state_at
+from timeline.engine.fold import pick_race, reported_by, state_at
 from timeline.engine.query import possibly_already
 from timeline.errors import printable
 from timeline.views.render import render_text, state_to_json
@@ -56,20 +56,19 @@ def state(
       timeline state --at 2024-06-18 --format json
     """
     day = at or today()
-    repository = load(events, race=race, one_race=race is not None)
-    if race is not None or len(repository.races) == 1:
-        chosen = [race or repository.races[0]]
+    loaded = opened(events)
+    if race is not None or len(loaded.races) == 1:
+        chosen = [pick_race(loaded.races, race)]
     else:
-        chosen = races_open(repository, day)
+        chosen = races_open(loaded, day)
         if not chosen:
-            from timeline.engine.summary import summaries
-
-            found = summaries(repository.events)
+            found = loaded.summaries()
             listed = ", ".join(
                 f"{s.race} ({s.opened or '?'} to {s.decided or 'undecided'})" for s in found
             )
             click.echo(printable(f"No race is open on {day.isoformat()}. Races: {listed}."))
             return
+    repository = loaded.repository(chosen)
     known = repository.events if known_on is None else reported_by(repository.events, known_on)
     shown: list[dict[str, object]] = []
     for index, chosen_race in enumerate(chosen):

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime
 import functools
 import hashlib
 import json
@@ -63,15 +64,16 @@ import re
 import struct
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
-from timeline.engine.fold import pick_race
-from timeline.errors import CacheError, FileRefused, LoadError, Problem, TimelineError
+from timeline.engine.checks import Cited, Facts
+from timeline.engine.summary import RaceSummary
+from timeline.errors import CacheError, FileRefused, Problem, TimelineError
 from timeline.formats import cachefile
 from timeline.formats.cachefile import expect_integer as _integer
 from timeline.formats.cachefile import expect_text as _text
@@ -79,14 +81,12 @@ from timeline.model.events import Event
 from timeline.storage.repository import (
     MAX_FILE_BYTES,
     MAX_SEED_BYTES,
-    EventFile,
-    Repository,
     Stat,
     digest,
-    event_entries,
+    entry_stat,
     read_regular,
     root_of,
-    stat_of,
+    scan,
 )
 
 #: A file the cache compares by content is read up to this size (the larger of the
@@ -94,10 +94,7 @@ from timeline.storage.repository import (
 _LARGEST = max(MAX_FILE_BYTES, MAX_SEED_BYTES)
 
 #: Bump when the layout of the cache files changes.
-FORMAT = 2
-
-if TYPE_CHECKING:
-    from timeline.storage.load import Check
+FORMAT = 4
 
 _YAML = (".yaml", ".yml")
 
@@ -109,7 +106,7 @@ _LARGEST_CACHE_FILE = 1 << 30
 
 T = TypeVar("T")
 
-#: What :meth:`_Store._name` makes: a race file's name, and nothing that leaves the folder.
+#: What :meth:`Store.save` names: a race file's name, and nothing that leaves the folder.
 _RACE_FILE = re.compile(r"race-[0-9a-f]{24}")
 
 
@@ -125,28 +122,16 @@ def default_directory() -> Path:
 
 @attrs.frozen
 class _Manifest:
-    """What every file looked like when the repository was checked, and its race."""
+    """What every file looked like when the repository was checked, and its facts."""
 
     code: bytes
     taken_ns: int  # the time just before the stats below were taken
-    paths: list[str]  # relative to the events directory
-    packed: bytes  # per path: size, mtime_ns, ctime_ns, inode, digest (packed: a pickle
+    paths: list[str]  # relative to the events directory, in load order
+    packed: bytes  # per path: size, mtime_ns, ctime_ns, inode, digest (packed: a list
     races: list[str]  # of 100,000 small tuples costs more memory than the events)
+    facts: list[Any]  # per path: the facts the checks across files need, as data
     seeds: dict[str, tuple[Stat, bytes]]
     shards: dict[str, str]  # race -> file name
-
-    @classmethod
-    def of(
-        cls,
-        code: bytes,
-        taken_ns: int,
-        files: dict[str, tuple[Stat, bytes, str]],
-        seeds: dict[str, tuple[Stat, bytes]],
-        shards: dict[str, str],
-    ) -> _Manifest:
-        packed = b"".join(_ENTRY.pack(*stat, digest) for stat, digest, _ in files.values())
-        races = [race for _, _, race in files.values()]
-        return cls(code, taken_ns, list(files), packed, races, seeds, shards)
 
     def data(self) -> dict[str, Any]:
         """As JSON data (bytes as hex or base64)."""
@@ -156,6 +141,7 @@ class _Manifest:
             "paths": self.paths,
             "packed": base64.b64encode(self.packed).decode("ascii"),
             "races": self.races,
+            "facts": self.facts,
             "seeds": {path: [list(stat), d.hex()] for path, (stat, d) in self.seeds.items()},
             "shards": self.shards,
         }
@@ -173,22 +159,24 @@ class _Manifest:
             [_text(path) for path in data["paths"]],
             base64.b64decode(data["packed"], validate=True),
             [_text(race) for race in data["races"]],
+            list(data["facts"]),
             seeds,
             _shards_of_data(data["shards"]),
         )
-        if len(manifest.packed) != _ENTRY.size * len(manifest.paths) or len(manifest.races) != len(
-            manifest.paths
+        size = len(manifest.paths)
+        if len(manifest.packed) != _ENTRY.size * size or not (
+            len(manifest.races) == len(manifest.facts) == size
         ):
             raise ValueError("a manifest's lists differ in length")
         return manifest
 
     @functools.cached_property
-    def files(self) -> dict[str, tuple[Stat, bytes, str]]:
-        """Relative path -> stat, digest, race."""
+    def files(self) -> dict[str, tuple[Stat, bytes, int]]:
+        """Relative path -> stat, digest, and its index in the lists."""
         return {
-            path: ((size, mtime, ctime, inode), digest, race)
-            for path, (size, mtime, ctime, inode, digest), race in zip(
-                self.paths, _ENTRY.iter_unpack(self.packed), self.races, strict=True
+            path: ((size, mtime, ctime, inode), digest, index)
+            for index, (path, (size, mtime, ctime, inode, digest)) in enumerate(
+                zip(self.paths, _ENTRY.iter_unpack(self.packed), strict=True)
             )
         }
 
@@ -198,12 +186,15 @@ _ENTRY = struct.Struct("<qqqQ16s")
 
 @attrs.frozen
 class _Index:
-    """What a warm load reads first: one digest per directory of what its files' stats were."""
+    """What a warm load reads first: one digest per directory of what its files' stats
+    were, each race's file, and each race at a glance (by race file)."""
 
     code: bytes
     taken_ns: int
     directories: dict[str, bytes]
     shards: dict[str, str]
+    summaries: dict[str, RaceSummary]  # race file name -> its race at a glance
+    files: int
 
     def data(self) -> dict[str, Any]:
         """As JSON data (bytes as hex)."""
@@ -212,6 +203,8 @@ class _Index:
             "taken_ns": self.taken_ns,
             "directories": {label: d.hex() for label, d in self.directories.items()},
             "shards": self.shards,
+            "summaries": {name: _summary_data(s) for name, s in self.summaries.items()},
+            "files": self.files,
         }
 
     @classmethod
@@ -222,7 +215,95 @@ class _Index:
             _integer(data["taken_ns"]),
             {_text(label): bytes.fromhex(d) for label, d in data["directories"].items()},
             _shards_of_data(data["shards"]),
+            {_text(name): _summary_of_data(s) for name, s in data["summaries"].items()},
+            _integer(data["files"]),
         )
+
+
+def _summary_data(summary: RaceSummary) -> list[Any]:
+    def day(value: datetime.date | None) -> int | None:
+        return value.toordinal() if value is not None else None
+
+    return [
+        summary.race,
+        summary.office,
+        day(summary.opened),
+        day(summary.decided),
+        summary.appointed,
+        summary.events,
+    ]
+
+
+def _summary_of_data(data: Any) -> RaceSummary:
+    race, office, opened, decided, appointed, events = data
+
+    def day(value: Any) -> datetime.date | None:
+        return datetime.date.fromordinal(_integer(value)) if value is not None else None
+
+    return RaceSummary(
+        _text(race),
+        _text(office) if office is not None else None,
+        day(opened),
+        day(decided),
+        _text(appointed) if appointed is not None else None,
+        _integer(events),
+    )
+
+
+def _facts_data(facts: Facts) -> list[Any]:
+    return [
+        facts.type,
+        facts.target,
+        [[list(c.where), c.document, c.published] for c in facts.cited],
+        [[list(where), message] for where, message in facts.early],
+        facts.starts,
+        list(facts.order),
+    ]
+
+
+def _field(data: Any) -> tuple[str | int, ...]:
+    return tuple(v if isinstance(v, int) and not isinstance(v, bool) else _text(v) for v in data)
+
+
+def _facts_of_data(data: Any, event_id: str, race: str) -> Facts:
+    kind, target, cited, early, starts, order = data
+    first, second, third = (_integer(v) for v in order)
+    return Facts(
+        event_id,
+        race,
+        _text(kind),
+        _text(target) if target is not None else None,
+        tuple(
+            Cited(_field(where), _text(document), _text(p) if p is not None else None)
+            for where, document, p in cited
+        ),
+        tuple((_field(where), _text(message)) for where, message in early),
+        _integer(starts),
+        (first, second, third),
+    )
+
+
+@attrs.frozen
+class Recorded:
+    """What the store recorded, against the files as they are now."""
+
+    files: dict[str, Stat]  # every event file now, in load order, and its stat
+    unchanged: dict[str, Facts]  # the files as recorded, and their facts
+    digests: dict[str, bytes]  # the recorded digest of each unchanged file
+    touched: set[str]  # the races of files changed or removed since
+    seeds_changed: bool
+    shards: dict[str, str]  # race -> race file, as recorded
+    summaries: dict[str, RaceSummary]  # race -> at a glance, of the races recorded
+
+
+@attrs.frozen
+class Quick:
+    """A store that no file changed since: its races, how to decode one, what it knows."""
+
+    races: tuple[str, ...]
+    fetch: Callable[[str], list[tuple[str, Event]] | None]
+    summaries: dict[str, RaceSummary]
+    files: int
 
 
 def _decoded(decode: Callable[[Any], T], data: Any) -> T | None:
@@ -235,11 +316,16 @@ def _decoded(decode: Callable[[Any], T], data: Any) -> T | None:
         return None
 
 
-def _shard_of_data(data: Any) -> list[tuple[int, str, Event]]:
-    """A race file's entries: (position in load order, relative path, event)."""
+def _shard_of_data(data: Any) -> list[tuple[str, Event]]:
+    """A race file's entries: (relative path, event), in load order."""
+    return [(_text(rel), cachefile.decode_event(event)) for rel, event in data]
+
+
+def _report_of_data(data: Any) -> list[tuple[str, int, int, str, str]]:
+    """A race's report: (relative path, line, column, message, severity) per problem."""
     return [
-        (_integer(position), _text(rel), cachefile.decode_event(event))
-        for position, rel, event in data
+        (_text(rel), _integer(line), _integer(column), _text(message), _text(severity))
+        for rel, line, column, message, severity in data
     ]
 
 
@@ -254,76 +340,6 @@ def _shards_of_data(data: Any) -> dict[str, str]:
 def _stat_of_data(value: Any) -> Stat:
     size, mtime, ctime, inode = (_integer(v) for v in value)
     return size, mtime, ctime, inode
-
-
-def load_repository(
-    events_dir: Path,
-    *,
-    directory: Path | None = None,
-    race: str | None = None,
-    one_race: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    warn: Callable[[str], None] | None = None,
-) -> Repository:
-    """:func:`timeline.storage.load.load_repository` through the cache in ``directory``.
-
-    A cache directory that someone else owns, or that others may write to, is not
-    used: ``warn`` is told why, and the repository is loaded without a cache.
-
-    With ``one_race``, only the events of ``race`` (or of the only race, when
-    ``race`` is None) are read from the cache; the repository still names all
-    its races. Raises ``LoadError`` as the uncached load does, and
-    ``UnknownRaceError`` when the race must be chosen or does not exist.
-    """
-    home = directory or default_directory()
-    distrust = untrusted(home)
-    if distrust is not None:  # as git refuses a repository someone else owns
-        if warn is not None:
-            warn(f"not using the cache in {home}: {distrust}")
-        from timeline.storage.load import load_repository as load_uncached
-
-        repository = load_uncached(events_dir, progress)
-        return repository.only(race) if one_race else repository
-    cache = _Store(home, events_dir)
-    started = time.time_ns()
-    directories, newest = fingerprint(events_dir)
-    index = cache.index()
-    if index is not None and index.directories == directories and newest < index.taken_ns - RACY_NS:
-        loaded = cache.races(index.shards, _wanted(index.shards, race, one_race))
-        if loaded is not None:  # the fast path: no file changed since the index was written
-            return _repository(events_dir, loaded, index.shards)
-    manifest = cache.manifest()
-    files = dict(_scan(events_dir))
-    seeds = dict(_seed_stats(root_of(events_dir)))
-    seeds_dir = root_of(events_dir) / "seeds"
-    if manifest is not None:
-        changed = [
-            rel
-            for rel, stat in files.items()
-            if not _same(manifest.files.get(rel), stat, events_dir, rel, manifest.taken_ns)
-        ]
-        removed = manifest.files.keys() - files.keys()
-        seeds_changed = seeds.keys() != manifest.seeds.keys() or not all(
-            _same(manifest.seeds[rel], stat, seeds_dir, rel, manifest.taken_ns)
-            for rel, stat in seeds.items()
-        )
-        if not changed and not removed and not seeds_changed:
-            loaded = cache.races(manifest.shards, _wanted(manifest.shards, race, one_race))
-            if loaded is not None:  # nothing changed after all: index it for next time
-                cache.write_index(_Index(cache.code, started, directories, manifest.shards))
-                return _repository(events_dir, loaded, manifest.shards)
-    else:
-        changed, removed, seeds_changed = list(files), set(), True
-    # digests of the seeds before any quote is checked against them
-    seed_entries = {rel: (stat, _digest_file(seeds_dir / rel)) for rel, stat in seeds.items()}
-    check, recorded, verified = _check(
-        cache, events_dir, manifest, files, changed, removed, seeds_changed, progress
-    )
-    del files, manifest  # 100,000 entries each: let them go before the cache is written
-    if check.errors:
-        raise LoadError(check.errors)
-    cache.write(check.repository, recorded, seed_entries, directories, started, verified)
-    return check.repository.only(race) if one_race else check.repository
 
 
 def untrusted(directory: Path) -> str | None:
@@ -350,93 +366,6 @@ def untrusted(directory: Path) -> str | None:
     return None
 
 
-def _wanted(shards: dict[str, str], race: str | None, one_race: bool) -> tuple[str, ...]:
-    races = tuple(sorted(shards))
-    return (pick_race(races, race),) if one_race else races
-
-
-def _check(
-    cache: _Store,
-    events_dir: Path,
-    manifest: _Manifest | None,
-    files: dict[str, Stat],
-    changed: list[str],
-    removed: set[str],
-    seeds_changed: bool,
-    progress: Callable[[int, int], None] | None,
-) -> tuple[Check, dict[str, tuple[Stat, bytes]], set[str]]:
-    """Check the repository, reading only the files that changed; also return what each
-    file looked like (stat, digest) when the event that was checked came from it, and
-    the race files read from the cache and found whole."""
-    from timeline.storage.load import (  # they need YAML and cattrs: imported only to read files
-        FileRead,
-        SeedCache,
-        check_read,
-        quote_problems,
-        read_files,
-    )
-
-    root = root_of(events_dir)
-    changed_set = set(changed)
-    kept: dict[str, Event] = {}
-    verified: set[str] = set()
-    if manifest is not None and len(changed_set) < len(files):
-        cached, verified = cache.whole_races(manifest.shards)  # a damaged one is read again
-        kept = {rel: e for _, rel, e in cached if rel in files and rel not in changed_set}
-    paths = [f"{events_dir}/{rel}" for rel in files if rel not in kept]
-    fresh = read_files(paths, root, progress=progress)
-    recorded: dict[str, tuple[Stat, bytes]] = {}
-    touched = {
-        manifest.files[rel][2]
-        for rel in (*changed, *removed)
-        if manifest is not None and rel in manifest.files
-    }
-    seeds = SeedCache(root) if seeds_changed else None
-
-    def reads() -> Iterator[FileRead]:
-        """Every file in the order of an uncached load: fresh reads (in that order too,
-        streamed, so that 100,000 of them never wait in memory) or cached events."""
-        for rel, stat in files.items():
-            if rel not in kept:
-                read = next(fresh)
-                recorded[rel] = (read.stat, read.digest)
-                if read.event is not None:
-                    touched.add(read.event.race)
-                yield read
-                continue
-            event, path = kept[rel], f"{events_dir}/{rel}"
-            recorded[rel] = (stat, manifest.files[rel][1]) if manifest else (stat, b"")
-            problems: tuple[Problem, ...] = ()
-            if seeds is not None:  # the seeds changed: check this file's quotes again
-                problems = tuple(
-                    Problem(path, *EventFile(path).locate(where), message)
-                    for where, message in quote_problems(event, seeds)
-                )
-            yield FileRead(path, None if problems else event, problems, stat, b"")
-
-    # check_read reads every file before it replays, so `touched` is complete by then
-    replay = touched if kept else None
-    return check_read(root, reads(), replay=replay, warnings=False), recorded, verified
-
-
-def _repository(
-    events_dir: Path,
-    loaded: list[tuple[int, str, Event]],
-    shards: dict[str, str],
-) -> Repository:
-    loaded.sort(key=lambda item: item[0])  # in the order of an uncached load
-    files = {event.id: EventFile(f"{events_dir}/{rel}") for _, rel, event in loaded}
-    events = tuple(event for _, _, event in loaded)
-    return Repository(root_of(events_dir), events, files, tuple(sorted(shards)))
-
-
-def _scan(events_dir: Path) -> Iterator[tuple[str, Stat]]:
-    """Each event file's path relative to ``events_dir`` and its stat, in load order."""
-    prefix = len(str(events_dir)) + 1
-    for entry in event_entries(str(events_dir)):
-        yield entry.path[prefix:], _stat(entry)
-
-
 def _seed_stats(root: Path) -> Iterator[tuple[str, Stat]]:
     """Every file under ``seeds/`` (quotes are checked against them) and its stat."""
     seeds = root / "seeds"
@@ -449,7 +378,7 @@ def _seed_stats(root: Path) -> Iterator[tuple[str, Stat]]:
                     if entry.is_dir(follow_symlinks=False):
                         stack.append(entry.path)
                     else:
-                        yield entry.path[prefix:], _stat(entry)
+                        yield entry.path[prefix:], entry_stat(entry)
         except OSError:
             continue
 
@@ -566,14 +495,6 @@ def _fingerprint(
     return digests, newest
 
 
-def _stat(entry: os.DirEntry[str]) -> Stat:
-    try:
-        info = entry.stat(follow_symlinks=False)  # a link is itself: the loader refuses it
-    except OSError:
-        return (-1, 0, 0, 0)  # unreadable: never equal to a recorded stat
-    return stat_of(info)
-
-
 def _same(recorded: Any, stat: Stat, directory: Path, rel: str, taken_ns: int) -> bool:
     """True when the file ``rel`` in ``directory`` is certainly as ``recorded`` (stat, digest)."""
     if recorded is None or recorded[0] != stat or stat[0] < 0:
@@ -586,8 +507,8 @@ def _same(recorded: Any, stat: Stat, directory: Path, rel: str, taken_ns: int) -
         return False
 
 
-class _Store:
-    """The cache files of one events directory."""
+class Store:
+    """The cache files of one events directory: what the loader asks before it reads."""
 
     def __init__(self, directory: Path, events_dir: Path) -> None:
         events = events_dir.resolve()
@@ -601,88 +522,199 @@ class _Store:
         self.home = home / key
         self.code = _code_key()
         self._events_dir = events_dir  # event files' locations start with it
+        self._root = root_of(events_dir)
 
-    def index(self) -> _Index | None:
+    def _index(self) -> _Index | None:
         index = _decoded(_Index.of_data, _read(self.home / "index"))
-        if index is None or index.code != self.code:
-            return None
-        return index
+        return index if index is not None and index.code == self.code else None
 
-    def manifest(self) -> _Manifest | None:
+    def _manifest(self) -> _Manifest | None:
         manifest = _decoded(_Manifest.of_data, _read(self.home / "manifest"))
-        if manifest is None or manifest.code != self.code:
+        return manifest if manifest is not None and manifest.code == self.code else None
+
+    def unchanged(self, directories: dict[str, bytes], newest: int) -> Quick | None:
+        """The races as recorded, when no file changed since (every directory's digest as
+        recorded, and no file modified too close to the recording to trust its stat)."""
+        index = self._index()
+        if index is None or index.directories != directories or newest >= index.taken_ns - RACY_NS:
             return None
-        return manifest
+        if any(name not in index.summaries for name in index.shards.values()):
+            return None
+        summaries = {race: index.summaries[name] for race, name in index.shards.items()}
+        shards = index.shards
+        return Quick(tuple(sorted(shards)), lambda r: self.race(shards[r]), summaries, index.files)
 
-    def races(
-        self, shards: dict[str, str], races: Sequence[str]
-    ) -> list[tuple[int, str, Event]] | None:
-        """The cached (position, relative path, event) of ``races``' files, ``position`` in
-        the order of an uncached load; None if a race file is damaged."""
-        wanted = {race: shards[race] for race in races}
-        loaded, whole = self.whole_races(wanted)
-        return loaded if len(whole) == len(wanted) else None
+    def recorded(self, directories: dict[str, bytes], newest: int) -> Recorded | None:
+        """What was recorded, against the files now: each file's stat (a file in a
+        directory whose digest is as recorded is not stat'ed again), the unchanged files'
+        facts, the races that changed; None when nothing usable is recorded."""
+        manifest = self._manifest()
+        if manifest is None:
+            return None
+        index = self._index()
+        stale: set[str] | None = None
+        if (
+            index is not None
+            and index.taken_ns == manifest.taken_ns
+            and newest < manifest.taken_ns - RACY_NS
+        ):
+            labels = directories.keys() | index.directories.keys()
+            differ = {x for x in labels if directories.get(x) != index.directories.get(x)}
+            stale = {_top(label) for label in differ}
+        recorded = manifest.files
+        if stale is None:
+            files = dict(scan(self._events_dir))
+            scanned: Iterable[str] = files
+            seeds = dict(_seed_stats(self._root))
+            seeds_changed = seeds.keys() != manifest.seeds.keys() or not all(
+                _same(manifest.seeds[rel], stat, self._root / "seeds", rel, manifest.taken_ns)
+                for rel, stat in seeds.items()
+            )
+        else:
+            files, scanned = self._files(manifest, stale)
+            seeds_changed = "seeds" in stale
+        changed = {
+            rel
+            for rel in scanned
+            if not _same(recorded.get(rel), files[rel], self._events_dir, rel, manifest.taken_ns)
+        }
+        unchanged: dict[str, Facts] = {}
+        digests: dict[str, bytes] = {}
+        touched: set[str] = set()
+        for rel, (_, digest_, index_) in recorded.items():
+            race = manifest.races[index_]
+            if rel in changed or rel not in files:
+                touched.add(race)
+                continue
+            event_id = rel[rel.rfind("/") + 1 : rel.rfind(".")]
+            unchanged[rel] = _facts_of_data(manifest.facts[index_], event_id, race)
+            digests[rel] = digest_
+        named = index.summaries if index is not None else {}
+        summaries = {r: named[n] for r, n in manifest.shards.items() if n in named}
+        return Recorded(
+            files, unchanged, digests, touched, seeds_changed, manifest.shards, summaries
+        )
 
-    def whole_races(self, shards: dict[str, str]) -> tuple[list[tuple[int, str, Event]], set[str]]:
-        """The cached entries (as :meth:`races` gives them) of every race in ``shards``
-        whose file is whole, and those files' names; the others are missing or damaged."""
-        loaded: list[tuple[int, str, Event]] = []
-        whole: set[str] = set()
-        for name in shards.values():
-            shard = _decoded(_shard_of_data, _read(self.home / name))
-            if shard is not None:
-                loaded.extend(shard)
-                whole.add(name)
-        return loaded, whole
+    def _files(self, manifest: _Manifest, stale: set[str]) -> tuple[dict[str, Stat], list[str]]:
+        """Every event file in load order with its stat: as recorded in a directory whose
+        digest is unchanged, stat'ed anew in one that changed; and the latter's paths."""
+        kept: dict[str, list[tuple[str, Stat]]] = {}
+        for rel, (stat, _, _) in manifest.files.items():
+            label = _label(rel)
+            if label not in stale:
+                kept.setdefault(label, []).append((rel, stat))
+        fresh: dict[str, list[tuple[str, Stat]]] = {}
+        for label in stale:
+            if label == "events":
+                found = [(r, s) for r, s in scan(self._events_dir, shallow=True)]
+            elif label.startswith("events/"):
+                found = list(scan(self._events_dir, label[len("events/") :]))
+            else:
+                continue
+            fresh[label] = found
+        files: dict[str, Stat] = {}
+        for label in sorted(kept.keys() | fresh.keys(), key=_label_order):
+            files.update(fresh.get(label) or kept.get(label, []))
+        return files, [rel for found in fresh.values() for rel, _ in found]
 
-    def write_index(self, index: _Index) -> None:
-        try:
-            _write(self.home / "index", index.data())
-        except OSError:
-            return
+    def seeds_now(self) -> dict[str, tuple[Stat, bytes]]:
+        """Every seed's stat and digest, taken before any quote is checked against it."""
+        seeds = self._root / "seeds"
+        return {rel: (stat, _digest_file(seeds / rel)) for rel, stat in _seed_stats(self._root)}
 
-    def write(
+    def race(self, name: str | None) -> list[tuple[str, Event]] | None:
+        """The cached (relative path, event) of a race file, in load order; None if the
+        file is missing or damaged."""
+        if name is None:
+            return None
+        return _decoded(_shard_of_data, _read(self.home / name))
+
+    def mend(self, name: str, entries: list[tuple[str, Event]]) -> None:
+        """Write race file ``name`` again from its files, read again (it was damaged)."""
+        with contextlib.suppress(OSError):
+            _write(self.home / name, [[rel, cachefile.encode_event(e)] for rel, e in entries])
+
+    def report(self, name: str) -> list[Problem] | None:
+        """What ``validate`` found in the race of race file ``name``, if it was recorded."""
+        found = _decoded(_report_of_data, _read(self.home / f"report-{name[5:]}"))
+        if found is None:
+            return None
+        prefix = str(self._events_dir)
+        return [
+            Problem(f"{prefix}/{rel}", line, column, message, severity)
+            for rel, line, column, message, severity in found
+        ]
+
+    def save(
         self,
-        repository: Repository,
-        recorded: dict[str, tuple[Stat, bytes]],
+        files: dict[str, tuple[Stat, bytes, Facts]],
+        written: dict[str, list[tuple[str, Event]]],
+        summaries: dict[str, RaceSummary],
+        reports: dict[str, list[Problem]],
+        recorded: Recorded | None,
         seeds: dict[str, tuple[Stat, bytes]],
         directories: dict[str, bytes],
         started: int,
-        verified: set[str],
     ) -> None:
         """Record a checked, valid repository (best effort: a cache that cannot be
-        written only makes the next load slower). A race file is named by a digest of
-        its inputs, so one of ``verified`` (read whole in this run) is already right."""
-        prefix = len(str(self._events_dir)) + 1
-        shards: dict[str, list[tuple[int, str, Event]]] = {}
-        entries: dict[str, tuple[Stat, bytes, str]] = {}
-        for position, event in enumerate(repository.events):  # in the order of the files
-            rel = repository.files[event.id].location[prefix:]
-            shards.setdefault(event.race, []).append((position, rel, event))
-            entries[rel] = (*recorded.pop(rel), event.race)  # pop: one copy at a time
+        written only makes the next load slower): the files of the races in ``written``
+        (the others are as recorded), then the manifest, then the index."""
+        races: dict[str, list[str]] = {}
+        for rel, (_, _, facts) in files.items():
+            races.setdefault(facts.race, []).append(rel)
         names: dict[str, str] = {}
+        known = dict(recorded.summaries) if recorded is not None else {}
+        known.update(summaries)
+        by_name: dict[str, RaceSummary] = {}
+        prefix = len(str(self._events_dir)) + 1
         try:
             self.home.mkdir(mode=0o700, parents=True, exist_ok=True)  # for this user alone
-            for race in list(shards):
-                shard = shards.pop(race)
-                names[race] = self._name(race, shard, entries)
-                path = self.home / names[race]
-                if names[race] not in verified or not path.exists():  # only what an edit touched
-                    _write(path, [[n, rel, cachefile.encode_event(e)] for n, rel, e in shard])
-            manifest = _Manifest.of(self.code, started, entries, seeds, names)
+            for race, rels in races.items():
+                inputs = repr((self.code, race, [(rel, files[rel][:2]) for rel in rels]))
+                name = f"race-{hashlib.blake2b(inputs.encode(), digest_size=12).hexdigest()}"
+                names[race] = name
+                if race in written and not (self.home / name).exists():
+                    entries = [[rel, cachefile.encode_event(e)] for rel, e in written[race]]
+                    _write(self.home / name, entries)
+                if race in known:
+                    by_name[name] = known[race]
+                if race in reports:
+                    report = [
+                        [p.path[prefix:], p.line, p.column, p.message, p.severity]
+                        for p in reports[race]
+                    ]
+                    _write(self.home / f"report-{name[5:]}", report)
+            paths = list(files)
+            packed = b"".join(_ENTRY.pack(*files[rel][0], files[rel][1]) for rel in paths)
+            facts_data = [_facts_data(files[rel][2]) for rel in paths]
+            kinds = [files[rel][2].race for rel in paths]
+            manifest = _Manifest(self.code, started, paths, packed, kinds, facts_data, seeds, names)
             _write(self.home / "manifest", manifest.data())
-            _write(self.home / "index", _Index(self.code, started, directories, names).data())
-            current = set(names.values())
-            for old in self.home.glob("race-*"):  # replaced by an edit: a reader that still
-                if old.name not in current:  # wants one finds it gone and checks again
-                    old.unlink(missing_ok=True)
+            index = _Index(self.code, started, directories, names, by_name, len(paths))
+            _write(self.home / "index", index.data())
+            current = {*names.values(), *(f"report-{n[5:]}" for n in names.values())}
+            for old in [*self.home.glob("race-*"), *self.home.glob("report-*")]:
+                if old.name not in current:  # replaced by an edit: a reader that still
+                    old.unlink(missing_ok=True)  # wants one finds it gone and checks again
             _sweep(self.home)
         except OSError:
             return
 
-    def _name(self, race: str, shard: list[tuple[int, str, Event]], entries: dict[str, Any]) -> str:
-        inputs = repr((self.code, race, [(n, rel, entries[rel]) for n, rel, _ in shard]))
-        return f"race-{hashlib.blake2b(inputs.encode(), digest_size=12).hexdigest()}"
+
+def _label(rel: str) -> str:
+    """The directory of :func:`fingerprint` that a file (relative to ``events/``) is in."""
+    slash = rel.find("/")
+    return "events" if slash < 0 else f"events/{rel[:slash]}"
+
+
+def _top(label: str) -> str:
+    """The top directory of a fingerprint's label (``events/a/b`` -> ``events/a``)."""
+    parts = label.split("/")
+    return "/".join(parts[:2]) if parts[0] == "events" else parts[0]
+
+
+def _label_order(label: str) -> tuple[int, str]:
+    return (0, "") if label == "events" else (1, label)
 
 
 def _code_key() -> bytes:

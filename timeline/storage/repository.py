@@ -174,10 +174,11 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def event_entries(directory: str) -> Iterator[os.DirEntry[str]]:
-    """The event files under ``directory``: ``*.yaml`` and ``*.yml`` at any depth, names
-    starting with a dot skipped, each directory's files (sorted) before its subdirectories
-    (sorted); a link to a directory is not followed, as in ``os.walk``."""
+def event_entries(directory: str, *, shallow: bool = False) -> Iterator[os.DirEntry[str]]:
+    """The event files under ``directory``: ``*.yaml`` and ``*.yml`` at any depth (at the
+    top alone when ``shallow``), names starting with a dot skipped, each directory's files
+    (sorted) before its subdirectories (sorted); a link to a directory is not followed, as
+    in ``os.walk``. The one definition of an event file and of the load order."""
     try:
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
@@ -192,9 +193,28 @@ def event_entries(directory: str) -> Iterator[os.DirEntry[str]]:
         except OSError:
             is_directory = False
         if is_directory:
-            if not entry.is_symlink():
+            if not shallow and not entry.is_symlink():
                 subdirectories.append(entry)
         elif entry.name.endswith((".yaml", ".yml")):
             yield entry
     for subdirectory in subdirectories:
         yield from event_entries(subdirectory.path)
+
+
+def entry_stat(entry: os.DirEntry[str]) -> Stat:
+    try:
+        info = entry.stat(follow_symlinks=False)  # a link is itself: the loader refuses it
+    except OSError:
+        return (-1, 0, 0, 0)  # unreadable: never equal to a recorded stat
+    return stat_of(info)
+
+
+def scan(
+    events_dir: Path, under: str | None = None, *, shallow: bool = False
+) -> Iterator[tuple[str, Stat]]:
+    """Each event file's path relative to ``events_dir`` and its stat, in load order (of
+    the subdirectory ``under`` alone, or of the top level alone when ``shallow``)."""
+    prefix = len(str(events_dir)) + 1
+    top = str(events_dir) if under is None else f"{events_dir}/{under}"
+    for entry in event_entries(top, shallow=shallow):
+        yield entry.path[prefix:], entry_stat(entry)

@@ -1,0 +1,425 @@
+"""The checks across event files, as pure functions that return findings.
+
+A :class:`Finding` names an event, a field of its file and a message; it knows no
+path and no line. The loader (``timeline.storage.load``) turns findings into
+``path:line:col`` problems at the edge, where files are.
+
+Two kinds of checks live here:
+
+- **Across files, on facts.** Publication dates, supersessions, the seeds' records and
+  sources published too early need only a few facts of each event (:class:`Facts`: its
+  id, race, type, target and the seed documents it cites), not the event. The cache
+  keeps the facts of every file, so after an edit of one file these checks run on the
+  facts of 100,000 files without decoding one event.
+- **Replays.** Every version of a race's history is replayed (before and after each
+  correction counts), and with ``as_reported`` the race as known on each day a report
+  appeared; both need the events of that race only, so an edit replays the races it
+  touched.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+
+import attrs
+
+from timeline.engine.fold import Replayer, replay_key, reported_by, told_at
+from timeline.errors import ReplayError, format_path
+from timeline.model.dates import Date, parse_date
+from timeline.model.events import (
+    SUPERSEDING,
+    Appointment,
+    Correction,
+    Endorsement,
+    Event,
+    Retraction,
+)
+from timeline.model.seeds import METADATA, SeedRecord, overlaps
+from timeline.model.state import RaceState
+
+#: Where in an event's file a value is: keys and list indexes, as ``format_path`` shows them.
+Field = tuple[str | int, ...]
+
+_ONE_DAY = datetime.timedelta(days=1)
+_FIRST = datetime.date.min
+
+
+@attrs.frozen
+class Finding:
+    """Something wrong (or worth a look) with ``field`` of the file of event ``event``."""
+
+    event: str
+    field: Field
+    message: str
+    severity: str = "error"
+
+
+@attrs.frozen
+class Cited:
+    """A citation of a seed document: where it is in its file, the document, and the
+    publication date it gives (the text as written), if any."""
+
+    where: Field  # the citation itself: (prefix..., "sources" or "dissent", index)
+    document: str
+    published: str | None
+
+
+@attrs.frozen
+class Facts:
+    """What the checks across files need of one event (the cache keeps it per file)."""
+
+    id: str
+    race: str
+    type: str
+    target: str | None  # what a retraction or a correction supersedes
+    cited: tuple[Cited, ...]  # its citations of seed documents
+    early: tuple[tuple[Field, str], ...]  # sources published before it can have happened
+    starts: int  # the latest first possible day of its facts, as an ordinal (future check)
+    order: tuple[int, int, int] = (0, 0, 0)  # a superseding event's replay key (its id aside)
+
+
+def facts_of(event: Event) -> Facts:
+    """The :class:`Facts` of ``event``."""
+    cited = []
+    starts = 0
+    for prefix, fact in facts_in(event):
+        if fact.date.earliest is not None:
+            starts = max(starts, fact.date.earliest.toordinal())
+        for kind, citations in (("sources", fact.sources), ("dissent", fact.dissent)):
+            for index, citation in enumerate(citations):
+                if citation.document is not None:
+                    published = citation.published.text if citation.published else None
+                    cited.append(Cited((*prefix, kind, index), citation.document, published))
+    target = event.target if isinstance(event, Retraction | Correction) else None
+    early = tuple(early_sources(event))
+    order = (0, 0, 0)
+    if target is not None:
+        latest, rank, earliest, _ = replay_key(event)
+        order = (latest.toordinal(), rank, earliest.toordinal())
+    return Facts(event.id, event.race, event.TYPE, target, tuple(cited), early, starts, order)
+
+
+def facts_in(event: Event) -> Iterator[tuple[Field, Event]]:
+    """The event, and a correction's replacement, each with its path in the file."""
+    yield (), event
+    if isinstance(event, Correction):
+        yield ("replacement",), event.replacement
+
+
+def early_sources(event: Event) -> Iterator[tuple[Field, str]]:
+    """(field, message) for each source of ``event`` (or of a correction's replacement)
+    published before the event can have happened: a source cannot report what had not
+    happened yet. Dissent is not held to this: it may say what a source expected. The
+    envelope of a retraction or a correction is not either: it is dated when the fix was
+    made, after what it cites."""
+    for prefix, fact in facts_in(event):
+        if isinstance(fact, Retraction | Correction):
+            continue
+        start = fact.date.earliest
+        if start is None:
+            continue
+        for index, citation in enumerate(fact.sources):
+            published = citation.published
+            if published is not None and published.latest < start:
+                where = (*prefix, "sources", index, "published")
+                yield (
+                    where,
+                    f"{format_path(where)}: the source was published by {published.latest},"
+                    f" before the event ({fact.date.text}) can have happened: cite a report"
+                    " from after it, or keep this one as dissent",
+                )
+
+
+def future_dates(event: Event, today: datetime.date) -> Iterator[tuple[Field, str]]:
+    """(field, message) for each date of ``event`` (and a replacement's) entirely after
+    ``today``."""
+    for prefix, fact in facts_in(event):
+        if fact.date.earliest is not None and fact.date.earliest > today:
+            where = (*prefix, "date")
+            yield (
+                where,
+                f"{format_path(where)}: {fact.date.text} is in the future (today is {today})",
+            )
+
+
+# -- across files, on facts ---------------------------------------------------------------
+
+
+def across_files(
+    facts: Sequence[Facts], records: Mapping[str, SeedRecord], *, then: bool = True
+) -> list[Finding]:
+    """The checks across files, in order: publication dates and the seeds' records; then,
+    if those found no error (and ``then``), supersessions; then sources published too
+    early. A later check assumes the earlier ones passed."""
+    found = [*publication_findings(facts), *seed_record_findings(facts, records)]
+    if found or not then:
+        return found
+    found.extend(supersession_findings(facts))
+    if found:
+        return found
+    return list(early_source_findings(facts))
+
+
+def _dated(facts: Iterable[Facts]) -> dict[str, list[tuple[str, Facts, Field]]]:
+    """Per seed document, each citation that dates it: (date as written, event, where)."""
+    cited: dict[str, list[tuple[str, Facts, Field]]] = {}
+    for fact in facts:
+        for citation in fact.cited:
+            if citation.published is not None:
+                cited.setdefault(citation.document, []).append(
+                    (citation.published, fact, (*citation.where, "published"))
+                )
+    return cited
+
+
+def _usual_date(uses: Sequence[tuple[str, Facts, Field]]) -> tuple[str, int]:
+    """The date most citations give a document, and how many give it (ties: the first)."""
+    return collections.Counter(date for date, _, _ in uses).most_common(1)[0]
+
+
+def publication_dates(facts: Iterable[Facts]) -> dict[str, str]:
+    """Each cited seed document's publication date: the one most of its citations give
+    (what the checks hold every citation of it to)."""
+    return {document: _usual_date(uses)[0] for document, uses in _dated(facts).items()}
+
+
+def publication_findings(facts: Iterable[Facts]) -> Iterator[Finding]:
+    """A seed document has one publication date: the one most citations give it."""
+    for document, uses in _dated(facts).items():
+        usual, times = _usual_date(uses)
+        for date, fact, where in uses:
+            if date != usual:
+                yield Finding(
+                    fact.id,
+                    where,
+                    f"{format_path(where)}: {date}, but {times} other citations"
+                    f" date {document} {usual}; a document has one publication date",
+                )
+
+
+def seed_record_findings(
+    facts: Iterable[Facts], records: Mapping[str, SeedRecord]
+) -> Iterator[Finding]:
+    """Each citation against the seeds' records: its publication date can be the record's;
+    the metadata file is not an article."""
+    for fact in facts:
+        for citation in fact.cited:
+            message = _record_problem(citation, records.get(citation.document))
+            if message is not None:
+                dated = citation.published is not None and citation.document != METADATA
+                field = (*citation.where, "published" if dated else "document")
+                yield Finding(fact.id, field, f"{format_path(field)}: {message}")
+
+
+def _record_problem(citation: Cited, record: SeedRecord | None) -> str | None:
+    if citation.document == METADATA:
+        return f"{METADATA} is the seeds' metadata, not an article; cite the article"
+    if record is None or record.published is None or citation.published is None:
+        return None
+    if overlaps(_date(citation.published), record.published):
+        return None
+    return f"{citation.published}, but {METADATA} dates {citation.document} {record.published.text}"
+
+
+_DATES: dict[str, Date] = {}
+
+
+def _date(text: str) -> Date:
+    """A publication date as written, parsed once per text (validation parsed it before)."""
+    if text not in _DATES:
+        _DATES[text] = parse_date(text)
+    return _DATES[text]
+
+
+def cited_documents(facts: Iterable[Facts]) -> set[str]:
+    """Every seed document some event cites."""
+    return {citation.document for fact in facts for citation in fact.cited}
+
+
+def supersession_findings(facts: Sequence[Facts]) -> Iterator[Finding]:
+    """Retractions and corrections name an existing event of their race, once each, in
+    replay order (the first to claim a target keeps it)."""
+    by_id = {f.id: f for f in facts}
+    superseding = [f for f in facts if f.target is not None]
+    claimed: dict[str, str] = {}
+    superseding_types = {cls.TYPE for cls in SUPERSEDING}
+    for fact in sorted(superseding, key=lambda f: (f.order, f.id)):
+        target_id = fact.target
+        assert target_id is not None
+        field: Field = ("retracts",) if fact.type == Retraction.TYPE else ("corrects",)
+        target = by_id.get(target_id)
+        if target is None:
+            message = f"there is no event {target_id!r} to supersede"
+        elif target.race != fact.race:
+            message = f"{target_id} belongs to race {target.race!r}, not {fact.race!r}"
+        elif target.type in superseding_types:
+            message = f"{target_id} is itself a {target.type}; supersede the original event"
+        elif target_id in claimed:
+            message = f"{target_id} is already superseded by {claimed[target_id]}"
+        else:
+            claimed[target_id] = fact.id
+            continue
+        yield Finding(fact.id, field, message)
+
+
+def early_source_findings(facts: Sequence[Facts]) -> Iterator[Finding]:
+    """Sources published before their event can have happened, in events that no
+    retraction or correction supersedes: a merged event is fixed by a new one, and the
+    fix stands in its place."""
+    superseded = {f.target for f in facts if f.target is not None}
+    for fact in facts:
+        if fact.id not in superseded:
+            for where, message in fact.early:
+                yield Finding(fact.id, where, message)
+
+
+# -- replays ------------------------------------------------------------------------------
+
+
+def by_race(events: Iterable[Event]) -> dict[str, list[Event]]:
+    """``events`` grouped by race, the races sorted, each race's events in their order."""
+    grouped: dict[str, list[Event]] = {}
+    for event in events:
+        grouped.setdefault(event.race, []).append(event)
+    return dict(sorted(grouped.items()))
+
+
+def versions(events: Sequence[Event], race: str) -> Iterator[tuple[list[Event], dict[str, str]]]:
+    """Every version of ``race``'s history, in replay order, with the corrections that
+    count in it (corrected id -> correction id).
+
+    A race's history changes on the day each retraction or correction counts: before
+    the first, the events as filed; from then on, as superseded. Each version is told
+    as on the day before the next change, so every ``state_at`` query replays a prefix
+    of one of them.
+    """
+    changes = [e for e in events if isinstance(e, Retraction | Correction)]
+    # the last day of each version: the day before each change counts, and the end of time
+    last_days = sorted({c.date.latest - _ONE_DAY for c in changes if c.date.latest > _FIRST})
+    for last in [*last_days, datetime.date.max]:
+        corrected = {
+            c.corrects: c.id
+            for c in changes
+            if isinstance(c, Correction) and c.date.counts_by(last)
+        }
+        yield told_at(events, last, race), corrected
+
+
+def replay_findings(
+    events: Sequence[Event], only: Collection[str] | None = None, warnings: bool = True
+) -> Iterator[Finding]:
+    """Replay every version of every race's history (of the races in ``only``, when
+    given); report what does not fit, once each. Without ``warnings``, errors only."""
+    seen: set[Finding] = set()
+    for race, mine in by_race(events).items():
+        if only is not None and race not in only:
+            continue
+        for history, corrected in versions(mine, race):
+            for finding in replay(race, history, corrected, warn=warnings):
+                if finding not in seen:
+                    seen.add(finding)
+                    yield finding
+
+
+def as_reported_findings(
+    events: Sequence[Event], only: Collection[str] | None = None
+) -> Iterator[Finding]:
+    """Replay each race as known on each day a report appeared; report what does not fit.
+
+    An event reported before the events it needs (an endorsement before any report of
+    the candidacy) would make ``--known-on`` fail on those days.
+    """
+    seen: set[tuple[str, str]] = set()
+    for race, mine in by_race(events).items():
+        if only is not None and race not in only:
+            continue
+        days = sorted({e.reported for e in mine if e.reported is not None})
+        previous: list[Event] = []
+        saved = [RaceState(race)]  # saved[i]: the state after the first i * EVERY events
+        for day in days:
+            # A later day adds reports, mostly of recent events: the replay of the day
+            # before stands up to the first event that differs; resume from a saved state.
+            history = told_at(mine, datetime.date.max, race, known_on=day)
+            base = min(_common_prefix(previous, history) // EVERY, len(saved) - 1)
+            del saved[base + 1 :]
+            corrected = {
+                e.corrects: e.id for e in reported_by(mine, day) if isinstance(e, Correction)
+            }
+            for finding in replay(race, history, corrected, start=base, saved=saved, warn=False):
+                if finding.severity == "error" and (finding.event, finding.message) not in seen:
+                    seen.add((finding.event, finding.message))
+                    yield attrs.evolve(finding, message=f"as reported by {day}: {finding.message}")
+            previous = history
+
+
+#: Events between the states saved while replaying a race as reported on each day.
+EVERY = 64
+
+
+def _common_prefix(first: Sequence[Event], second: Sequence[Event]) -> int:
+    """How many events the two replay orders share at their start."""
+    for index, (a, b) in enumerate(zip(first, second, strict=False)):
+        if a is not b:
+            return index
+    return min(len(first), len(second))
+
+
+def replay(
+    race: str,
+    history: list[Event],
+    corrected: Mapping[str, str],
+    *,
+    start: int = 0,
+    saved: list[RaceState] | None = None,
+    warn: bool = True,
+) -> Iterator[Finding]:
+    """The findings of replaying ``history`` (in replay order); with ``saved``, from the
+    state ``saved[start]`` after ``start * EVERY`` events, saving a state every ``EVERY``.
+    Without ``warn``, errors only: no check for warnings is made. A finding about an
+    event that a correction replaced is about the correction's ``replacement``."""
+    replayer = Replayer(saved[start] if saved is not None else RaceState(race))
+    first = start * EVERY if saved is not None else 0
+
+    def finding(event: Event, field: Field, message: str, severity: str = "error") -> Finding:
+        if event.id in corrected:
+            return Finding(corrected[event.id], ("replacement", *field), message, severity)
+        return Finding(event.id, field, message, severity)
+
+    for index in range(first, len(history)):
+        event = history[index]
+        if saved is not None and index > first and index % EVERY == 0:
+            saved.append(replayer.state())  # the state after ``index`` events
+        repeated = replayer.repeats(event) if warn and type(event) is Endorsement else ()
+        try:
+            replayer.apply(event)  # an event that does not fit changes nothing
+        except ReplayError as exc:
+            yield finding(event, (*exc.field,), exc.message)
+            continue
+        if repeated:
+            assert isinstance(event, Endorsement)
+            members = ", ".join(event.members)
+            yield finding(
+                event,
+                ("members",),
+                f"{members} already back{'s' if len(event.members) == 1 else ''}"
+                f" {event.candidate} since {', '.join(repeated)}, with"
+                f" {'these conditions' if event.conditions else 'no new condition'}:"
+                " this endorsement changes nothing",
+                "warning",
+            )
+        if (
+            warn
+            and isinstance(event, Appointment)
+            and replayer.rule is not None
+            and replayer.rule.decides  # a tracker's rule decides nothing: no warning
+            and not replayer.state().meets_rule(event.candidate)  # the one rule function
+        ):
+            yield finding(
+                event,
+                ("candidate",),
+                f"{event.candidate} is appointed, but the {replayer.rule.value}"
+                " rule is not met by the backing recorded on this date",
+                "warning",
+            )
