@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import collections
 import datetime
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -29,7 +30,6 @@ from timeline.engine.fold import Replayer, replay_key, reported_by, told_at
 from timeline.errors import ReplayError, format_path
 from timeline.model.dates import Date, parse_date
 from timeline.model.events import (
-    SUPERSEDING,
     Appointment,
     Correction,
     Endorsement,
@@ -147,19 +147,147 @@ def future_dates(event: Event, today: datetime.date) -> Iterator[tuple[Field, st
 # -- across files, on facts ---------------------------------------------------------------
 
 
-def across_files(
-    facts: Sequence[Facts], records: Mapping[str, SeedRecord], *, then: bool = True
-) -> list[Finding]:
-    """The checks across files, in order: publication dates and the seeds' records; then,
-    if those found no error (and ``then``), supersessions; then sources published too
-    early. A later check assumes the earlier ones passed."""
-    found = [*publication_findings(facts), *seed_record_findings(facts, records)]
-    if found or not then:
-        return found
-    found.extend(supersession_findings(facts))
-    if found:
-        return found
-    return list(early_source_findings(facts))
+@attrs.frozen
+class RaceFacts:
+    """What the checks across files need of one race, summed over its files' facts: the
+    cache keeps it per race, so an edit sums again only the races it touched.
+
+    A check on these sums either finds nothing or names the races to look into (their
+    events are then decoded and their :class:`Facts` checked one by one).
+    """
+
+    race: str
+    #: per seed document, per publication date as written: how many citations give it,
+    #: and the first that does (its file's path in load order, its index in that file)
+    dates: Mapping[str, Mapping[str, tuple[int, str, int]]]
+    documents: frozenset[str]  # every seed document cited
+    superseding: tuple[tuple[str, str, str, tuple[int, int, int]], ...]  # id, type, target, order
+    early: tuple[tuple[str, Field, str], ...]  # (event id, field, message)
+    starts: int  # the latest first possible day of any fact, as an ordinal
+
+
+def race_facts(race: str, facts: Iterable[tuple[str, Facts]]) -> RaceFacts:
+    """The sums of ``race``'s facts, given with their files' paths in load order."""
+    dates: dict[str, dict[str, tuple[int, str, int]]] = {}
+    documents: set[str] = set()
+    superseding: list[tuple[str, str, str, tuple[int, int, int]]] = []
+    early: list[tuple[str, Field, str]] = []
+    starts = 0
+    for rel, fact in facts:
+        for index, citation in enumerate(fact.cited):
+            documents.add(citation.document)
+            if citation.published is not None:
+                by_date = dates.setdefault(citation.document, {})
+                count, first, at = by_date.get(citation.published, (0, rel, index))
+                by_date[citation.published] = (count + 1, first, at)
+        if fact.target is not None:
+            superseding.append((fact.id, fact.type, fact.target, fact.order))
+        early.extend((fact.id, where, message) for where, message in fact.early)
+        starts = max(starts, fact.starts)
+    return RaceFacts(race, dates, frozenset(documents), tuple(superseding), tuple(early), starts)
+
+
+def usual_dates(
+    sums: Iterable[RaceFacts], order: Callable[[str], Any]
+) -> dict[str, tuple[str, int]]:
+    """Each cited seed document's publication date, the one most citations give it (ties:
+    the first given, in load order by ``order`` of a file's path), and how many give it."""
+    totals: dict[str, dict[str, list[Any]]] = {}
+    for race in sums:
+        for document, by_date in race.dates.items():
+            mine = totals.setdefault(document, {})
+            for date, (count, rel, index) in by_date.items():
+                first = (order(rel), index)
+                if date in mine:
+                    mine[date][0] += count
+                    mine[date][1] = min(mine[date][1], first)
+                else:
+                    mine[date] = [count, first]
+    usual = {}
+    for document, counted in totals.items():
+        date, (count, _) = min(counted.items(), key=lambda item: (-item[1][0], item[1][1]))
+        usual[document] = (date, count)
+    return usual
+
+
+def suspects(
+    sums: Iterable[RaceFacts],
+    usual: Mapping[str, tuple[str, int]],
+    records: Mapping[str, SeedRecord],
+    today: datetime.date | None,
+) -> set[str]:
+    """The races some citation of which gives a document another date than the usual one,
+    or a date its record rules out, or that cite the metadata file, or (with ``today``)
+    that have an event after today: the races to check file by file."""
+    found = set()
+    for race in sums:
+        if today is not None and race.starts > today.toordinal():
+            found.add(race.race)
+        if METADATA in race.documents:
+            found.add(race.race)
+        for document, by_date in race.dates.items():
+            for date in by_date:
+                cited = Cited((), document, date)
+                if date != usual[document][0] or _record_problem(cited, records.get(document)):
+                    found.add(race.race)
+    return found
+
+
+def publication_findings(
+    facts: Iterable[Facts], usual: Mapping[str, tuple[str, int]]
+) -> Iterator[Finding]:
+    """A seed document has one publication date: the usual one (see :func:`usual_dates`)."""
+    for fact in facts:
+        for citation in fact.cited:
+            if citation.published is None:
+                continue
+            date, times = usual[citation.document]
+            if citation.published != date:
+                where = (*citation.where, "published")
+                yield Finding(
+                    fact.id,
+                    where,
+                    f"{format_path(where)}: {citation.published}, but {times} other"
+                    f" citations date {citation.document} {date}; a document has one"
+                    " publication date",
+                )
+
+
+def supersessions(
+    sums: Iterable[RaceFacts], race_of: Mapping[str, str], order: Callable[[str], Any]
+) -> Iterator[Finding]:
+    """Retractions and corrections name an existing event of their race, once each, in
+    replay order (the first to claim a target keeps it). ``race_of`` maps every event id
+    to its race."""
+    superseding = [(race.race, *entry) for race in sums for entry in race.superseding]
+    kinds = {event_id: kind for _, event_id, kind, _, _ in superseding}
+    claimed: dict[str, str] = {}
+    for race, event_id, kind, target_id, _ in sorted(superseding, key=lambda s: (s[4], s[1])):
+        field: Field = ("retracts",) if kind == Retraction.TYPE else ("corrects",)
+        target_race = race_of.get(target_id)
+        if target_race is None:
+            message = f"there is no event {target_id!r} to supersede"
+        elif target_race != race:
+            message = f"{target_id} belongs to race {target_race!r}, not {race!r}"
+        elif target_id in kinds:
+            message = f"{target_id} is itself a {kinds[target_id]}; supersede the original event"
+        elif target_id in claimed:
+            message = f"{target_id} is already superseded by {claimed[target_id]}"
+        else:
+            claimed[target_id] = event_id
+            continue
+        yield Finding(event_id, field, message)
+
+
+def early_findings(sums: Sequence[RaceFacts]) -> Iterator[Finding]:
+    """Sources published before their event can have happened, in events that no
+    retraction or correction supersedes: a merged event is fixed by a new one, and the
+    fix stands in its place."""
+    superseded = {target for race in sums for _, _, target, _ in race.superseding}
+    for race in sums:
+        for event_id, where, message in race.early:
+            if event_id not in superseded:
+                yield Finding(event_id, where, message)
 
 
 def _dated(facts: Iterable[Facts]) -> dict[str, list[tuple[str, Facts, Field]]]:
@@ -183,20 +311,6 @@ def publication_dates(facts: Iterable[Facts]) -> dict[str, str]:
     """Each cited seed document's publication date: the one most of its citations give
     (what the checks hold every citation of it to)."""
     return {document: _usual_date(uses)[0] for document, uses in _dated(facts).items()}
-
-
-def publication_findings(facts: Iterable[Facts]) -> Iterator[Finding]:
-    """A seed document has one publication date: the one most citations give it."""
-    for document, uses in _dated(facts).items():
-        usual, times = _usual_date(uses)
-        for date, fact, where in uses:
-            if date != usual:
-                yield Finding(
-                    fact.id,
-                    where,
-                    f"{format_path(where)}: {date}, but {times} other citations"
-                    f" date {document} {usual}; a document has one publication date",
-                )
 
 
 def seed_record_findings(
@@ -231,48 +345,6 @@ def _date(text: str) -> Date:
     if text not in _DATES:
         _DATES[text] = parse_date(text)
     return _DATES[text]
-
-
-def cited_documents(facts: Iterable[Facts]) -> set[str]:
-    """Every seed document some event cites."""
-    return {citation.document for fact in facts for citation in fact.cited}
-
-
-def supersession_findings(facts: Sequence[Facts]) -> Iterator[Finding]:
-    """Retractions and corrections name an existing event of their race, once each, in
-    replay order (the first to claim a target keeps it)."""
-    by_id = {f.id: f for f in facts}
-    superseding = [f for f in facts if f.target is not None]
-    claimed: dict[str, str] = {}
-    superseding_types = {cls.TYPE for cls in SUPERSEDING}
-    for fact in sorted(superseding, key=lambda f: (f.order, f.id)):
-        target_id = fact.target
-        assert target_id is not None
-        field: Field = ("retracts",) if fact.type == Retraction.TYPE else ("corrects",)
-        target = by_id.get(target_id)
-        if target is None:
-            message = f"there is no event {target_id!r} to supersede"
-        elif target.race != fact.race:
-            message = f"{target_id} belongs to race {target.race!r}, not {fact.race!r}"
-        elif target.type in superseding_types:
-            message = f"{target_id} is itself a {target.type}; supersede the original event"
-        elif target_id in claimed:
-            message = f"{target_id} is already superseded by {claimed[target_id]}"
-        else:
-            claimed[target_id] = fact.id
-            continue
-        yield Finding(fact.id, field, message)
-
-
-def early_source_findings(facts: Sequence[Facts]) -> Iterator[Finding]:
-    """Sources published before their event can have happened, in events that no
-    retraction or correction supersedes: a merged event is fixed by a new one, and the
-    fix stands in its place."""
-    superseded = {f.target for f in facts if f.target is not None}
-    for fact in facts:
-        if fact.id not in superseded:
-            for where, message in fact.early:
-                yield Finding(fact.id, where, message)
 
 
 # -- replays ------------------------------------------------------------------------------

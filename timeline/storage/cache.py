@@ -71,7 +71,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from timeline.engine.checks import Cited, Facts
+from timeline.engine.checks import RaceFacts
 from timeline.engine.summary import RaceSummary
 from timeline.errors import CacheError, FileRefused, Problem, TimelineError
 from timeline.formats import cachefile
@@ -129,7 +129,7 @@ class _Manifest:
     paths: list[str]  # relative to the events directory, in load order
     packed: bytes  # per path: size, mtime_ns, ctime_ns, inode, digest (packed: a list
     races: list[str]  # of 100,000 small tuples costs more memory than the events)
-    facts: list[Any]  # per path: the facts the checks across files need, as data
+    sums: dict[str, Any]  # per race: what the checks across files need of it, as data
     seeds: dict[str, tuple[Stat, bytes]]
     shards: dict[str, str]  # race -> file name
 
@@ -141,7 +141,7 @@ class _Manifest:
             "paths": self.paths,
             "packed": base64.b64encode(self.packed).decode("ascii"),
             "races": self.races,
-            "facts": self.facts,
+            "sums": self.sums,
             "seeds": {path: [list(stat), d.hex()] for path, (stat, d) in self.seeds.items()},
             "shards": self.shards,
         }
@@ -159,14 +159,12 @@ class _Manifest:
             [_text(path) for path in data["paths"]],
             base64.b64decode(data["packed"], validate=True),
             [_text(race) for race in data["races"]],
-            list(data["facts"]),
+            {_text(race): value for race, value in data["sums"].items()},
             seeds,
             _shards_of_data(data["shards"]),
         )
         size = len(manifest.paths)
-        if len(manifest.packed) != _ENTRY.size * size or not (
-            len(manifest.races) == len(manifest.facts) == size
-        ):
+        if len(manifest.packed) != _ENTRY.size * size or len(manifest.races) != size:
             raise ValueError("a manifest's lists differ in length")
         return manifest
 
@@ -250,14 +248,16 @@ def _summary_of_data(data: Any) -> RaceSummary:
     )
 
 
-def _facts_data(facts: Facts) -> list[Any]:
+def _sums_data(sums: RaceFacts) -> list[Any]:
     return [
-        facts.type,
-        facts.target,
-        [[list(c.where), c.document, c.published] for c in facts.cited],
-        [[list(where), message] for where, message in facts.early],
-        facts.starts,
-        list(facts.order),
+        {
+            document: {date: list(first) for date, first in by_date.items()}
+            for document, by_date in sums.dates.items()
+        },
+        sorted(sums.documents),
+        [[i, kind, target, list(order)] for i, kind, target, order in sums.superseding],
+        [[i, list(where), message] for i, where, message in sums.early],
+        sums.starts,
     ]
 
 
@@ -265,22 +265,30 @@ def _field(data: Any) -> tuple[str | int, ...]:
     return tuple(v if isinstance(v, int) and not isinstance(v, bool) else _text(v) for v in data)
 
 
-def _facts_of_data(data: Any, event_id: str, race: str) -> Facts:
-    kind, target, cited, early, starts, order = data
-    first, second, third = (_integer(v) for v in order)
-    return Facts(
-        event_id,
+def _sums_of_data(race: str, data: Any) -> RaceFacts:
+    dates, documents, superseding, early, starts = data
+    return RaceFacts(
         race,
-        _text(kind),
-        _text(target) if target is not None else None,
+        {
+            _text(document): {
+                _text(date): (_integer(count), _text(rel), _integer(index))
+                for date, (count, rel, index) in by_date.items()
+            }
+            for document, by_date in dates.items()
+        },
+        frozenset(_text(d) for d in documents),
         tuple(
-            Cited(_field(where), _text(document), _text(p) if p is not None else None)
-            for where, document, p in cited
+            (_text(i), _text(kind), _text(target), _order(order))
+            for i, kind, target, order in superseding
         ),
-        tuple((_field(where), _text(message)) for where, message in early),
+        tuple((_text(i), _field(where), _text(message)) for i, where, message in early),
         _integer(starts),
-        (first, second, third),
     )
+
+
+def _order(data: Any) -> tuple[int, int, int]:
+    first, second, third = (_integer(v) for v in data)
+    return first, second, third
 
 
 @attrs.frozen
@@ -288,12 +296,14 @@ class Recorded:
     """What the store recorded, against the files as they are now."""
 
     files: dict[str, Stat]  # every event file now, in load order, and its stat
-    unchanged: dict[str, Facts]  # the files as recorded, and their facts
+    unchanged: dict[str, str]  # the files as recorded, and their races
     digests: dict[str, bytes]  # the recorded digest of each unchanged file
     touched: set[str]  # the races of files changed or removed since
     seeds_changed: bool
     shards: dict[str, str]  # race -> race file, as recorded
     summaries: dict[str, RaceSummary]  # race -> at a glance, of the races recorded
+    sums: dict[str, RaceFacts]  # race -> what the checks across files need, of races untouched
+    sums_data: dict[str, Any]  # the same as recorded (written again as it is)
 
 
 @attrs.frozen
@@ -553,11 +563,7 @@ class Store:
             return None
         index = self._index()
         stale: set[str] | None = None
-        if (
-            index is not None
-            and index.taken_ns == manifest.taken_ns
-            and newest < manifest.taken_ns - RACY_NS
-        ):
+        if index is not None and index.taken_ns == manifest.taken_ns:
             labels = directories.keys() | index.directories.keys()
             differ = {x for x in labels if directories.get(x) != index.directories.get(x)}
             stale = {_top(label) for label in differ}
@@ -565,20 +571,24 @@ class Store:
         if stale is None:
             files = dict(scan(self._events_dir))
             scanned: Iterable[str] = files
+        else:
+            files, scanned = self._files(manifest, stale)
+            racy = manifest.taken_ns - RACY_NS  # as recorded, but too new to trust the stat
+            scanned = [*scanned, *(rel for rel, s in files.items() if s[1] >= racy)]
+        if stale is not None and "seeds" not in stale and newest < manifest.taken_ns - RACY_NS:
+            seeds_changed = False
+        else:
             seeds = dict(_seed_stats(self._root))
             seeds_changed = seeds.keys() != manifest.seeds.keys() or not all(
                 _same(manifest.seeds[rel], stat, self._root / "seeds", rel, manifest.taken_ns)
                 for rel, stat in seeds.items()
             )
-        else:
-            files, scanned = self._files(manifest, stale)
-            seeds_changed = "seeds" in stale
         changed = {
             rel
             for rel in scanned
             if not _same(recorded.get(rel), files[rel], self._events_dir, rel, manifest.taken_ns)
         }
-        unchanged: dict[str, Facts] = {}
+        unchanged: dict[str, str] = {}
         digests: dict[str, bytes] = {}
         touched: set[str] = set()
         for rel, (_, digest_, index_) in recorded.items():
@@ -586,13 +596,22 @@ class Store:
             if rel in changed or rel not in files:
                 touched.add(race)
                 continue
-            event_id = rel[rel.rfind("/") + 1 : rel.rfind(".")]
-            unchanged[rel] = _facts_of_data(manifest.facts[index_], event_id, race)
+            unchanged[rel] = race
             digests[rel] = digest_
         named = index.summaries if index is not None else {}
         summaries = {r: named[n] for r, n in manifest.shards.items() if n in named}
+        sums_data = {race: data for race, data in manifest.sums.items() if race not in touched}
+        sums = {race: _sums_of_data(race, data) for race, data in sums_data.items()}
         return Recorded(
-            files, unchanged, digests, touched, seeds_changed, manifest.shards, summaries
+            files,
+            unchanged,
+            digests,
+            touched,
+            seeds_changed,
+            manifest.shards,
+            summaries,
+            sums,
+            sums_data,
         )
 
     def _files(self, manifest: _Manifest, stale: set[str]) -> tuple[dict[str, Stat], list[str]]:
@@ -647,9 +666,10 @@ class Store:
 
     def save(
         self,
-        files: dict[str, tuple[Stat, bytes, Facts]],
+        files: dict[str, tuple[Stat, bytes, str]],
         written: dict[str, list[tuple[str, Event]]],
         summaries: dict[str, RaceSummary],
+        sums: dict[str, RaceFacts],
         reports: dict[str, list[Problem]],
         recorded: Recorded | None,
         seeds: dict[str, tuple[Stat, bytes]],
@@ -660,8 +680,8 @@ class Store:
         written only makes the next load slower): the files of the races in ``written``
         (the others are as recorded), then the manifest, then the index."""
         races: dict[str, list[str]] = {}
-        for rel, (_, _, facts) in files.items():
-            races.setdefault(facts.race, []).append(rel)
+        for rel, (_, _, race_of) in files.items():
+            races.setdefault(race_of, []).append(rel)
         names: dict[str, str] = {}
         known = dict(recorded.summaries) if recorded is not None else {}
         known.update(summaries)
@@ -686,9 +706,13 @@ class Store:
                     _write(self.home / f"report-{name[5:]}", report)
             paths = list(files)
             packed = b"".join(_ENTRY.pack(*files[rel][0], files[rel][1]) for rel in paths)
-            facts_data = [_facts_data(files[rel][2]) for rel in paths]
-            kinds = [files[rel][2].race for rel in paths]
-            manifest = _Manifest(self.code, started, paths, packed, kinds, facts_data, seeds, names)
+            kinds = [files[rel][2] for rel in paths]
+            previous = recorded.sums_data if recorded is not None else {}
+            sums_data = {
+                race: previous[race] if race in previous and race not in written else _sums_data(s)
+                for race, s in sums.items()
+            }
+            manifest = _Manifest(self.code, started, paths, packed, kinds, sums_data, seeds, names)
             _write(self.home / "manifest", manifest.data())
             index = _Index(self.code, started, directories, names, by_name, len(paths))
             _write(self.home / "index", index.data())

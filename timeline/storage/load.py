@@ -28,8 +28,9 @@ nothing.
 from __future__ import annotations
 
 import datetime
+import functools
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -37,11 +38,18 @@ import attrs
 from timeline.engine.checks import (
     Facts,
     Finding,
-    across_files,
+    RaceFacts,
     as_reported_findings,
-    cited_documents,
+    early_findings,
+    facts_of,
     future_dates,
+    publication_findings,
+    race_facts,
     replay_findings,
+    seed_record_findings,
+    supersessions,
+    suspects,
+    usual_dates,
 )
 from timeline.engine.fold import pick_race
 from timeline.engine.summary import RaceSummary, summarize
@@ -273,11 +281,13 @@ class _Run:
         self.prefix = len(str(events_dir)) + 1
         # every file in load order, and its stat
         self.scan: dict[str, Stat] = recorded.files if recorded else dict(scan(events_dir))
-        self.kept: dict[str, Facts] = recorded.unchanged if recorded else {}
+        self.kept: dict[str, str] = recorded.unchanged if recorded else {}  # rel -> race
         self.fresh: dict[str, FileRead] = {}  # relative path -> the file as read now
         self.events: dict[str, dict[str, Event]] = {}  # race -> rel -> event, decoded
-        self.facts: dict[str, Facts] = {}  # rel -> facts, of every file that loaded
+        self.facts: dict[str, Facts] = {}  # rel -> facts, of the files read or decoded
+        self.rels: dict[str, list[str]] = {}  # race -> its files that loaded, in load order
         self.touched: set[str] = set(recorded.touched) if recorded else set()
+        self.sums: dict[str, RaceFacts] = dict(recorded.sums) if recorded else {}
         self.reports: dict[str, list[Problem]] = {}  # race -> what validate found in it
         self.mending = False  # a damaged race file was found
         self.seeds = store.seeds_now() if store is not None else {}  # before any quote check
@@ -288,41 +298,58 @@ class _Run:
         """Read what changed and run every check; the problems in the order of the checks."""
         problems: list[Problem] = []
         paths = [f"{self.events_dir}/{rel}" for rel in self.scan if rel not in self.kept]
-        reads = (
-            read_files(paths, self.root, self.mode.today, workers, progress) if paths else iter(())
-        )
+        reads = read_files(paths, self.root, self.mode.today, workers, progress) if paths else None
         ids: dict[str, str] = {}  # id -> the first file that has it
         for rel in self.scan:
-            if rel in self.kept:
-                facts = self.kept[rel]
+            race = self.kept.get(rel)
+            if race is not None:
+                event_id = _stem(rel)  # a file that loaded has the id of its name
             else:
+                assert reads is not None
                 read = next(reads)
                 self.fresh[rel] = read
                 problems.extend(read.problems)
                 if read.event is None or read.facts is None:
                     continue
-                facts = read.facts
-                self.touched.add(facts.race)
-                self.events.setdefault(facts.race, {})[rel] = read.event
-            if facts.id in ids:
+                race, event_id = read.facts.race, read.facts.id
+                self.touched.add(race)
+                self.events.setdefault(race, {})[rel] = read.event
+                self.facts[rel] = read.facts
+            if event_id in ids:
                 path = f"{self.events_dir}/{rel}"
                 line, column = EventFile(path).locate(("id",))
-                message = f"id {facts.id!r} is also used by {ids[facts.id]}"
+                message = f"id {event_id!r} is also used by {ids[event_id]}"
                 problems.append(Problem(path, line, column, message))
-                self.events.get(facts.race, {}).pop(rel, None)
+                self.events.get(race, {}).pop(rel, None)
                 continue
-            ids[facts.id] = f"{self.events_dir}/{rel}"
-            self.facts[rel] = facts
-        self.where = {facts.id: rel for rel, facts in self.facts.items()}
+            ids[event_id] = f"{self.events_dir}/{rel}"
+            self.rels.setdefault(race, []).append(rel)
         if self.recorded is not None and self.recorded.seeds_changed:
+            self.touched.update(self.rels)
             problems.extend(self._quotes_again())
-        if self.facts:  # the seeds are read for the events: with none, nothing of seeds/ is
-            problems.extend(self._seeds())
-        if self.mode.today is not None:
-            problems.extend(self._future(self.mode.today))
+        for race in list(self.sums):
+            if race not in self.rels:
+                del self.sums[race]
+        for race in self.touched & self.rels.keys():
+            self.sums[race] = race_facts(race, [(rel, self._facts(rel)) for rel in self.rels[race]])
+        if self.rels:  # the seeds are read for the events: with none, nothing of seeds/ is
+            problems.extend(self._across())
+        sums = [self.sums[race] for race in sorted(self.sums)]
+        if not problems:
+            race_of = {_stem(rel): race for race, rels in self.rels.items() for rel in rels}
+            problems.extend(map(self._located, supersessions(sums, race_of, load_order)))
+        if not problems:
+            problems.extend(map(self._located, early_findings(sums)))
         if not problems:
             problems.extend(self._replays())
         return problems
+
+    def _facts(self, rel: str) -> Facts:
+        """The facts of a file that loaded (a kept one's race is decoded for them)."""
+        if rel not in self.facts:
+            event = self._race(self.kept[rel])[rel]
+            self.facts[rel] = facts_of(event)
+        return self.facts[rel]
 
     def _race(self, race: str) -> dict[str, Event]:
         """``race``'s events by relative path: those read now and those the store kept."""
@@ -334,21 +361,21 @@ class _Run:
 
     def _missing(self, race: str) -> bool:
         have = self.events[race]
-        return any(f.race == race and rel not in have for rel, f in self.kept.items())
+        return any(rel not in have and rel in self.kept for rel in self.rels.get(race, ()))
 
     def _fetch_kept(self, race: str) -> list[tuple[str, Event]]:
         """The kept events of ``race``: from the store, or read again if its file is
         damaged (the files are unchanged: they check as before)."""
-        assert self.store is not None
-        assert self.recorded is not None
-        wanted = {rel for rel, f in self.kept.items() if f.race == race}
+        wanted = {rel for rel in self.rels.get(race, ()) if rel in self.kept}
         if not wanted:
             return []
+        assert self.store is not None
+        assert self.recorded is not None
         found = self.store.race(self.recorded.shards.get(race))
         if found is not None and {rel for rel, _ in found} >= wanted:
             return [(rel, event) for rel, event in found if rel in wanted]
         # damaged: read its files again (unchanged, they check as before) and mend the file
-        paths = [f"{self.events_dir}/{rel}" for rel in self.scan if rel in wanted]
+        paths = [f"{self.events_dir}/{rel}" for rel in self.rels[race] if rel in wanted]
         again = []
         for read in read_files(paths, self.root):
             if read.problems or read.event is None:
@@ -356,113 +383,140 @@ class _Run:
             rel = read.path[self.prefix :]
             self.fresh[rel] = read
             again.append((rel, read.event))
-        if race not in self.touched and race in self.recorded.shards:  # else saved anew
+        if race in self.recorded.shards:  # its name stands for its files, not for the seeds
             self.store.mend(self.recorded.shards[race], again)
         if not self.mending:  # where one race file is damaged, others may be: mend them all
             self.mending = True
-            for other in sorted({f.race for f in self.kept.values()} - {race}):
+            for other in sorted(set(self.kept.values()) - {race}):
                 self._race(other)
         return again
 
     def _quotes_again(self) -> Iterator[Problem]:
         """The seeds changed: every kept event's quotes are checked again."""
         seeds = SeedCache(self.root)
-        for race in sorted({f.race for f in self.kept.values()}):
-            for rel, event in sorted(self._race(race).items()):
-                if rel not in self.kept or rel not in self.facts:
+        for race in sorted(self.rels):
+            events = self._race(race)
+            for rel in list(self.rels[race]):
+                if rel not in self.kept:
                     continue
                 path = f"{self.events_dir}/{rel}"
-                found = list(quote_problems(event, seeds))
+                found = list(quote_problems(events[rel], seeds))
                 for where, message in found:
                     yield Problem(path, *EventFile(path).locate(where), message)
                 if found:  # as a file read with problems: its event did not load
-                    self.facts.pop(rel, None)
+                    self.rels[race].remove(rel)
 
-    def _seeds(self) -> Iterator[Problem]:
-        """The checks across files, and the seeds' metadata against the seeds."""
+    def _across(self) -> Iterator[Problem]:
+        """The checks across files on the races' sums; the races they point at are then
+        checked file by file: publication dates, the seeds' records, future dates."""
         records, seed_problems = read_seed_metadata(self.root)
+        sums = [self.sums[race] for race in sorted(self.sums)]
+        usual = usual_dates(sums, load_order)
+        suspect = sorted(suspects(sums, usual, records, self.mode.today))
+        facts = {race: [self._facts(rel) for rel in self.rels[race]] for race in suspect}
+        for race in suspect:
+            yield from map(self._located, publication_findings(facts[race], usual))
         yield from seed_problems
-        yield from _metadata_problems(
-            self.root, records, list(self.facts.values()), self.mode.warnings
-        )
-        for finding in across_files(list(self.facts.values()), records):
-            yield self._located(finding)
-
-    def _future(self, today: datetime.date) -> Iterator[Problem]:
-        """Kept events dated after ``today`` (read ones were checked as they were read)."""
-        late = {f.race for rel, f in self.kept.items() if f.starts > today.toordinal()}
-        for race in sorted(late):
-            for rel, event in self._race(race).items():
-                if rel in self.kept and rel in self.facts:
-                    for where, message in future_dates(event, today):
-                        yield self._located(Finding(event.id, where, message))
+        documents = {document for race in sums for document in race.documents}
+        yield from _metadata_problems(self.root, records, documents, self.mode.warnings)
+        for race in suspect:
+            yield from map(self._located, seed_record_findings(facts[race], records))
+        if self.mode.warnings and records:
+            for document in uncited(records, documents):
+                message = f"{document} is cited by no event"
+                yield Problem(METADATA, 1, 1, message, severity="warning")
+        today = self.mode.today
+        if today is not None:  # the files read now were checked as they were read
+            for race in suspect:
+                events = self._race(race)
+                for rel in self.rels[race]:
+                    if rel in self.kept:
+                        for where, message in future_dates(events[rel], today):
+                            yield self._located(Finding(_stem(rel), where, message))
 
     def _replays(self) -> Iterator[Problem]:
         """Replay every version of each race an edit touched (each race, for ``validate``,
         unless the store has its report); as reported on each day, for ``validate``."""
-        races = sorted({f.race for f in self.facts.values()})
-        for race in races:
-            report = None
-            validating = self.mode.warnings and self.mode.as_reported
+        validating = self.mode.warnings and self.mode.as_reported
+        for race in sorted(self.rels):
             if validating and race not in self.touched and self.store and self.recorded:
                 report = self.store.report(self.recorded.shards[race])
-            if report is not None:
-                self.reports[race] = report
-                yield from report
-                continue
+                if report is not None:
+                    self.reports[race] = report
+                    yield from report
+                    continue
             if race not in self.touched and not self.mode.warnings and not self.mode.as_reported:
                 continue  # unchanged since it was replayed and found valid
-            events = list(self._race(race).values())
+            events = [event for _, event in self.entries(race)]
             found = [self._located(f) for f in replay_findings(events, warnings=self.mode.warnings)]
             if not any(p.severity == "error" for p in found) and self.mode.as_reported:
                 found += [self._located(f) for f in as_reported_findings(events)]
-            if self.mode.warnings and self.mode.as_reported:
+            if validating:
                 self.reports[race] = found
             yield from found
 
     def _located(self, finding: Finding) -> Problem:
-        path = f"{self.events_dir}/{self.where[finding.event]}"
+        path = f"{self.events_dir}/{self._where[finding.event]}"
         line, column = EventFile(path).locate(finding.field)
         return Problem(path, line, column, finding.message, finding.severity)
 
+    @functools.cached_property
+    def _where(self) -> dict[str, str]:
+        """Each event id's file (relative to ``events/``)."""
+        return {_stem(rel): rel for rels in self.rels.values() for rel in rels}
+
     # -- results --
 
+    def entries(self, race: str) -> list[tuple[str, Event]]:
+        """``race``'s events that loaded, with their files' paths, in load order."""
+        have = self._race(race)
+        return [(rel, have[rel]) for rel in self.rels.get(race, ())]
+
     def loaded(self) -> Loaded:
-        races = {f.race for f in self.facts.values()}
         entries: dict[str, list[tuple[str, Event]] | None] = {}
-        for race in races:
-            have = self.events.get(race)
-            entries[race] = None if have is None or self._missing(race) else self.entries(race)
+        for race in self.rels:
+            complete = race in self.events and not self._missing(race)
+            entries[race] = self.entries(race) if complete else None
         summaries = self.recorded.summaries if self.recorded else {}
         kept = {race: s for race, s in summaries.items() if race not in self.touched}
         return Loaded(self.events_dir, entries, self.entries, kept, len(self.scan))
 
-    def entries(self, race: str) -> list[tuple[str, Event]]:
-        """``race``'s events that loaded (no problem of their own), in load order."""
-        have = self._race(race)
-        return sorted(((r, e) for r, e in have.items() if r in self.facts), key=_by_load_order)
-
     def save(self, store: Store, directories: dict[str, bytes], started: int) -> None:
-        """Record a valid repository: the touched races' files, the facts and stats of
-        every file, each race's summary, and validate's reports."""
+        """Record a valid repository: the touched races' files, the stats of every file,
+        each race's sums and summary, and validate's reports."""
         written: dict[str, list[tuple[str, Event]]] = {}
         summaries: dict[str, RaceSummary] = {}
-        for race in sorted({f.race for f in self.facts.values()}):
+        for race in sorted(self.rels):
             if race in self.touched or self.recorded is None or race not in self.recorded.shards:
-                entries = self.entries(race)
-                written[race] = entries
-                summaries[race] = summarize([e for _, e in entries], race)
-        stats: dict[str, tuple[Stat, bytes, Facts]] = {}
-        for rel, facts in self.facts.items():
-            read = self.fresh.get(rel)
-            if read is not None:
-                stats[rel] = (read.stat, read.digest, facts)
-            else:
-                assert self.recorded is not None
-                stats[rel] = (self.scan[rel], self.recorded.digests[rel], facts)
+                written[race] = self.entries(race)
+                summaries[race] = summarize([e for _, e in written[race]], race)
+        files: dict[str, tuple[Stat, bytes, str]] = {}
+        for race, rels in self.rels.items():
+            for rel in rels:
+                read = self.fresh.get(rel)
+                if read is not None:
+                    files[rel] = (read.stat, read.digest, race)
+                else:
+                    assert self.recorded is not None
+                    files[rel] = (self.scan[rel], self.recorded.digests[rel], race)
+        files = {rel: files[rel] for rel in self.scan if rel in files}  # in load order
         store.save(
-            stats, written, summaries, self.reports, self.recorded, self.seeds, directories, started
+            files,
+            written,
+            summaries,
+            self.sums,
+            self.reports,
+            self.recorded,
+            self.seeds,
+            directories,
+            started,
         )
+
+
+def _stem(rel: str) -> str:
+    """The file name of ``rel`` without its extension: the id of the event it holds."""
+    name = rel[rel.rfind("/") + 1 :]
+    return name[: name.rfind(".")]
 
 
 def _by_load_order(entry: tuple[str, Event]) -> tuple[tuple[int, str], ...]:
@@ -470,23 +524,16 @@ def _by_load_order(entry: tuple[str, Event]) -> tuple[tuple[int, str], ...]:
 
 
 def _metadata_problems(
-    root: Path, records: Mapping[str, SeedRecord], facts: Sequence[Facts], warnings: bool
+    root: Path, records: Mapping[str, SeedRecord], documents: set[str], warnings: bool
 ) -> Iterator[Problem]:
     """The seeds' metadata against the seeds: each record has a seed; a seed without a
-    record, and a seed no event cites, are warnings (once there is a metadata file)."""
+    record is a warning (once there is a metadata file)."""
     if not records:
         return
-    regular, present = _seed_entries(root)
+    regular, present = seed_documents(root)
     for document in sorted(records.keys() - present):
         yield Problem(METADATA, 1, 1, f"{document} is listed but is not a file in seeds/")
-    if not warnings:
-        return
-    for document in sorted(regular - records.keys()):
-        message = f"{document} has no record: say what is known of the article"
-        yield Problem(METADATA, 1, 1, message, severity="warning")
-    for document in uncited(records, cited_documents(facts)):
-        yield Problem(METADATA, 1, 1, f"{document} is cited by no event", severity="warning")
-
-
-def _seed_entries(root: Path) -> tuple[set[str], set[str]]:
-    return seed_documents(root)
+    if warnings:
+        for document in sorted(regular - records.keys()):
+            message = f"{document} has no record: say what is known of the article"
+            yield Problem(METADATA, 1, 1, message, severity="warning")
