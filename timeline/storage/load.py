@@ -336,7 +336,7 @@ class _Run:
             problems.extend(self._across())
         sums = [self.sums[race] for race in sorted(self.sums)]
         if not problems:
-            race_of = {_stem(rel): race for race, rels in self.rels.items() for rel in rels}
+            race_of = _RaceOf(self._where, self.rels)
             problems.extend(map(self._located, supersessions(sums, race_of, load_order)))
         if not problems:
             problems.extend(map(self._located, early_findings(sums)))
@@ -360,8 +360,11 @@ class _Run:
         return self.events[race]
 
     def _missing(self, race: str) -> bool:
+        """Whether some kept file of ``race`` has not been decoded yet."""
         have = self.events[race]
-        return any(rel not in have and rel in self.kept for rel in self.rels.get(race, ()))
+        return len(have) < len(self.rels.get(race, ())) and any(
+            rel not in have for rel in self.rels.get(race, ())
+        )
 
     def _fetch_kept(self, race: str) -> list[tuple[str, Event]]:
         """The kept events of ``race``: from the store, or read again if its file is
@@ -511,6 +514,27 @@ class _Run:
             directories,
             started,
         )
+
+
+class _RaceOf(Mapping[str, str]):
+    """Event id -> race, looked up through the files (built for the few ids asked)."""
+
+    def __init__(self, where: Mapping[str, str], rels: Mapping[str, list[str]]) -> None:
+        self._where = where
+        self._rels = rels
+        self._race_of_rel: dict[str, str] | None = None
+
+    def __getitem__(self, event_id: str) -> str:
+        rel = self._where[event_id]
+        if self._race_of_rel is None:
+            self._race_of_rel = {r: race for race, rels in self._rels.items() for r in rels}
+        return self._race_of_rel[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
 
 
 def _stem(rel: str) -> str:
