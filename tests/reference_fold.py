@@ -234,6 +234,7 @@ def _candidacy(event: Candidacy, state: RaceState) -> RaceState:
         stated_conditions=known.stated_conditions if known is not None else (),
         entered=known.entered if known is not None else event.id,
         stances=known.stances if known is not None else (),
+        unnamed=known.unnamed if known is not None else None,  # kept, as all it had
     )
     if known is None:
         state = attrs.evolve(state, candidates=(*state.candidates, candidate))

@@ -78,13 +78,19 @@ __all__ = [
 ]
 
 
-@attrs.frozen
 class Check:
-    """What checking a repository found: the events that loaded and every problem."""
+    """What checking a repository found: every problem, how many files, and the events
+    that loaded (decoded from the cache only if asked for)."""
 
-    repository: Repository
-    problems: tuple[Problem, ...]
-    files: int
+    def __init__(self, loaded: Loaded, problems: tuple[Problem, ...]) -> None:
+        self.loaded = loaded
+        self.problems = problems
+        self.files = loaded.files
+
+    @functools.cached_property
+    def repository(self) -> Repository:
+        """The events that loaded, as a repository."""
+        return self.loaded.repository()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -212,14 +218,7 @@ def check_repository(
     """
     mode = Mode(today, as_reported, warnings)
     problems, loaded = _load(events_dir, store, mode, workers, progress)
-    errors = any(p.severity == "error" for p in problems)
-    repository = loaded.repository() if not errors or store is None else _partial(loaded)
-    return Check(repository, tuple(problems), loaded.files)
-
-
-def _partial(loaded: Loaded) -> Repository:
-    """What loaded of a repository with errors (every race is in memory then)."""
-    return loaded.repository()
+    return Check(loaded, tuple(problems))
 
 
 def _load(
@@ -324,6 +323,8 @@ class _Run:
                 continue
             ids[event_id] = f"{self.events_dir}/{rel}"
             self.rels.setdefault(race, []).append(rel)
+        if reads is not None:
+            next(reads, None)  # the reader's last report of progress comes after its last file
         if self.recorded is not None and self.recorded.seeds_changed:
             self.touched.update(self.rels)
             problems.extend(self._quotes_again())
