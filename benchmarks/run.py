@@ -355,6 +355,48 @@ def memory(report: Report, events_dir: Path, work: Path) -> None:
     )
 
 
+def edit_loop(report: Report, events_dir: Path, work: Path, runs: int) -> None:
+    """The pre-commit loop: edit one file, then ``validate`` and ``state`` through the
+    cache; and ``validate`` from cold (what CI runs) against a cold load alone."""
+    print("7. the edit loop, and validate from cold", flush=True)
+    cache = work / "cache-edit"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "TIMELINE_CACHE_DIR": str(cache)}
+    race = sorted(p.name for p in events_dir.iterdir())[1]
+    validate = [*timeline_command(), "validate", "--events", str(events_dir)]
+    state = [*timeline_command(), "state", "--events", str(events_dir), "--race", race]
+    state += ["--at", "2015-06-30"]
+    size = sum(1 for _ in events_dir.rglob("*.yaml"))
+    cold_validate, cold_load = interleaved(
+        [[validate[0], "--no-cache", *validate[1:]], [state[0], "--no-cache", *state[1:]]],
+        1,
+        env,
+    )
+    report.add(
+        f"`timeline validate` from cold, {size:,} events, against a cold load alone",
+        f"{cold_validate:.1f} s / {cold_load:.1f} s ({cold_validate / cold_load:.2f}x)",
+        "at most 1.3x",
+    )
+    median_process(validate, 1, env)  # fill the cache, with validate's reports
+    edited = sorted((events_dir / race).glob("*.yaml"))[len(race) % 7]
+    original = edited.read_bytes()
+    timings: dict[str, list[float]] = {"validate": [], "state": []}
+    try:
+        for run in range(runs):
+            for name, command in (("validate", validate), ("state", state)):
+                edited.write_bytes(original + f"# edit {run} {name}\n".encode())
+                time.sleep(RACY_NS / 1e9)
+                timings[name].append(median_process(command, 1, env))
+    finally:
+        edited.write_bytes(original)
+    after = {name: sorted(values)[len(values) // 2] for name, values in timings.items()}
+    report.add(
+        f"after an edit of one file, {size:,} events (median of {runs}): validate / state",
+        f"{after['validate']:.2f} s / {after['state']:.2f} s",
+        "at most 1 s each",
+    )
+
+
 def real_data(report: Report, work: Path, runs: int) -> None:
     print("6. `timeline state --at 2024-06-18` on the real data", flush=True)
     env = {**os.environ, "TIMELINE_CACHE_DIR": str(work / "cache-real")}
@@ -409,6 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     random_dates(report, by_race, args.seed)
     memory(report, largest, args.work)
     real_data(report, args.work, args.runs)
+    edit_loop(report, largest, args.work, min(args.runs, 5))
     print()
     print(report.table())
     return 0
