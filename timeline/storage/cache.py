@@ -54,7 +54,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime
-import functools
 import hashlib
 import json
 import operator
@@ -64,7 +63,7 @@ import re
 import struct
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK
 from typing import Any, TypeVar
@@ -122,13 +121,17 @@ def default_directory() -> Path:
 
 @attrs.frozen
 class _Manifest:
-    """What every file looked like when the repository was checked, and its facts."""
+    """What every file looked like when the repository was checked: columns in load order
+    (a list of 100,000 small tuples would cost more memory than the events), each top
+    directory's files a contiguous span of them."""
 
     code: bytes
     taken_ns: int  # the time just before the stats below were taken
     paths: list[str]  # relative to the events directory, in load order
-    packed: bytes  # per path: size, mtime_ns, ctime_ns, inode, digest (packed: a list
-    races: list[str]  # of 100,000 small tuples costs more memory than the events)
+    ids: list[str]  # the id of each file's event (its name without the extension)
+    races: list[str]
+    packed: bytes  # per path: size, mtime_ns, ctime_ns, inode, digest
+    spans: dict[str, tuple[int, int]]  # fingerprint label -> [start, end) of its files
     sums: dict[str, Any]  # per race: what the checks across files need of it, as data
     seeds: dict[str, tuple[Stat, bytes]]
     shards: dict[str, str]  # race -> file name
@@ -139,8 +142,10 @@ class _Manifest:
             "code": self.code.hex(),
             "taken_ns": self.taken_ns,
             "paths": self.paths,
-            "packed": base64.b64encode(self.packed).decode("ascii"),
+            "ids": self.ids,
             "races": self.races,
+            "packed": base64.b64encode(self.packed).decode("ascii"),
+            "spans": {label: list(span) for label, span in self.spans.items()},
             "sums": self.sums,
             "seeds": {path: [list(stat), d.hex()] for path, (stat, d) in self.seeds.items()},
             "shards": self.shards,
@@ -148,35 +153,43 @@ class _Manifest:
 
     @classmethod
     def of_data(cls, data: Any) -> _Manifest:
-        """From :meth:`data`; ``ValueError`` (or ``TypeError``, ``KeyError``) if it is not."""
+        """From :meth:`data`; ``ValueError`` (or ``TypeError``, ``KeyError``) if it is not.
+        The columns are JSON lists of text; their lengths and the spans are checked."""
         seeds = {
             _text(path): (_stat_of_data(stat), bytes.fromhex(d))
             for path, (stat, d) in data["seeds"].items()
         }
+        paths, ids, races = data["paths"], data["ids"], data["races"]
+        size = len(paths)
         manifest = cls(
             bytes.fromhex(data["code"]),
             _integer(data["taken_ns"]),
-            [_text(path) for path in data["paths"]],
+            paths,
+            ids,
+            races,
             base64.b64decode(data["packed"], validate=True),
-            [_text(race) for race in data["races"]],
+            {_text(label): _span(span, size) for label, span in data["spans"].items()},
             {_text(race): value for race, value in data["sums"].items()},
             seeds,
             _shards_of_data(data["shards"]),
         )
-        size = len(manifest.paths)
-        if len(manifest.packed) != _ENTRY.size * size or len(manifest.races) != size:
-            raise ValueError("a manifest's lists differ in length")
+        if not (len(ids) == len(races) == size) or len(manifest.packed) != _ENTRY.size * size:
+            raise ValueError("a manifest's columns differ in length")
+        if not all(type(v) is str for column in (paths, ids, races) for v in column):
+            raise ValueError("a manifest's columns hold text only")
         return manifest
 
-    @functools.cached_property
-    def files(self) -> dict[str, tuple[Stat, bytes, int]]:
-        """Relative path -> stat, digest, and its index in the lists."""
-        return {
-            path: ((size, mtime, ctime, inode), digest, index)
-            for index, (path, (size, mtime, ctime, inode, digest)) in enumerate(
-                zip(self.paths, _ENTRY.iter_unpack(self.packed), strict=True)
-            )
-        }
+    def entry(self, index: int) -> tuple[Stat, bytes]:
+        """The stat and digest of the file at ``index``."""
+        size, mtime, ctime, inode, digest_ = _ENTRY.unpack_from(self.packed, index * _ENTRY.size)
+        return (size, mtime, ctime, inode), digest_
+
+
+def _span(data: Any, size: int) -> tuple[int, int]:
+    start, end = (_integer(v) for v in data)
+    if not 0 <= start <= end <= size:
+        raise ValueError("a span outside the manifest")
+    return start, end
 
 
 _ENTRY = struct.Struct("<qqqQ16s")
@@ -292,18 +305,86 @@ def _order(data: Any) -> tuple[int, int, int]:
 
 
 @attrs.frozen
-class Recorded:
-    """What the store recorded, against the files as they are now."""
+class Span:
+    """The files of a directory all as recorded: ``[start, end)`` of the manifest's columns."""
 
-    files: dict[str, Stat]  # every event file now, in load order, and its stat
-    unchanged: dict[str, str]  # the files as recorded, and their races
-    digests: dict[str, bytes]  # the recorded digest of each unchanged file
+    label: str
+    start: int
+    end: int
+
+
+@attrs.frozen
+class Seen:
+    """A file of a directory that changed: its stat now, and its place in the manifest's
+    columns when it is as recorded (else None: it is read)."""
+
+    rel: str
+    stat: Stat
+    index: int | None
+
+
+@attrs.frozen
+class Recorded:
+    """What the store recorded, against the files as they are now: ``pieces`` lists every
+    event file now, in load order, by :class:`Span` and :class:`Seen`."""
+
+    manifest: _Manifest
+    pieces: list[Span | Seen]
     touched: set[str]  # the races of files changed or removed since
+    removed: set[str]  # relative paths recorded that are changed or gone
     seeds_changed: bool
-    shards: dict[str, str]  # race -> race file, as recorded
     summaries: dict[str, RaceSummary]  # race -> at a glance, of the races recorded
     sums: dict[str, RaceFacts]  # race -> what the checks across files need, of races untouched
-    sums_data: dict[str, Any]  # the same as recorded (written again as it is)
+
+    @property
+    def shards(self) -> dict[str, str]:
+        return self.manifest.shards
+
+
+class Columns:
+    """The manifest's columns of a new recording, built in load order: a directory as
+    recorded is copied as a slice, a file read now is added on its own."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.ids: list[str] = []
+        self.races: list[str] = []
+        self.packed = bytearray()
+        self.spans: dict[str, tuple[int, int]] = {}
+        self._where: dict[str, int] = {}
+
+    def _extend(self, label: str, count: int) -> None:
+        start, end = self.spans.get(label, (len(self.paths), len(self.paths)))
+        self.spans[label] = (start, end + count)
+
+    def span(self, manifest: _Manifest, span: Span) -> None:
+        self._extend(span.label, span.end - span.start)
+        self.paths += manifest.paths[span.start : span.end]
+        self.ids += manifest.ids[span.start : span.end]
+        self.races += manifest.races[span.start : span.end]
+        self.packed += manifest.packed[span.start * _ENTRY.size : span.end * _ENTRY.size]
+
+    def file(self, rel: str, event_id: str, race: str, stat: Stat, digest_: bytes) -> None:
+        self._extend(_label(rel), 1)
+        self.paths.append(rel)
+        self.ids.append(event_id)
+        self.races.append(race)
+        self.packed += _ENTRY.pack(*stat, digest_)
+
+    def kept(self, manifest: _Manifest, index: int) -> None:
+        """The file at ``index`` of ``manifest``, as recorded."""
+        stat, digest_ = manifest.entry(index)
+        rel = manifest.paths[index]
+        self.file(rel, manifest.ids[index], manifest.races[index], stat, digest_)
+
+    def entry(self, rel: str) -> tuple[Stat, bytes]:
+        """The stat and digest of the file ``rel``."""
+        if len(self._where) != len(self.paths):
+            self._where = dict(zip(self.paths, range(len(self.paths)), strict=True))
+        size, mtime, ctime, inode, digest_ = _ENTRY.unpack_from(
+            self.packed, self._where[rel] * _ENTRY.size
+        )
+        return (size, mtime, ctime, inode), digest_
 
 
 @attrs.frozen
@@ -555,27 +636,55 @@ class Store:
         return Quick(tuple(sorted(shards)), lambda r: self.race(shards[r]), summaries, index.files)
 
     def recorded(self, directories: dict[str, bytes], newest: int) -> Recorded | None:
-        """What was recorded, against the files now: each file's stat (a file in a
-        directory whose digest is as recorded is not stat'ed again), the unchanged files'
-        facts, the races that changed; None when nothing usable is recorded."""
+        """What was recorded, against the files now: the directories whose digest is as
+        recorded are taken whole, unread and not stat'ed again; the files of the others
+        are compared one by one (a file modified too close to the recording by content).
+        None when nothing usable is recorded."""
         manifest = self._manifest()
         if manifest is None:
             return None
         index = self._index()
+        racy = manifest.taken_ns - RACY_NS
         stale: set[str] | None = None
         if index is not None and index.taken_ns == manifest.taken_ns:
             labels = directories.keys() | index.directories.keys()
             differ = {x for x in labels if directories.get(x) != index.directories.get(x)}
             stale = {_top(label) for label in differ}
-        recorded = manifest.files
-        if stale is None:
-            files = dict(scan(self._events_dir))
-            scanned: Iterable[str] = files
-        else:
-            files, scanned = self._files(manifest, stale)
-            racy = manifest.taken_ns - RACY_NS  # as recorded, but too new to trust the stat
-            scanned = [*scanned, *(rel for rel, s in files.items() if s[1] >= racy)]
-        if stale is not None and "seeds" not in stale and newest < manifest.taken_ns - RACY_NS:
+        pieces: list[Span | Seen] = []
+        removed: set[str] = set()
+        touched: set[str] = set()
+        if stale is None:  # no trusted digests: every file is compared
+            stale = {*manifest.spans, *(_top(x) for x in directories), "seeds"}
+        scanned: dict[str, list[tuple[str, Stat]]] = {}
+        for label in stale:
+            if label == "events":
+                scanned[label] = list(scan(self._events_dir, shallow=True))
+            elif label.startswith("events/"):
+                scanned[label] = list(scan(self._events_dir, label[len("events/") :]))
+        for label in sorted(manifest.spans.keys() | scanned.keys(), key=_label_order):
+            start, end = manifest.spans.get(label, (0, 0))
+            if label not in scanned:
+                racy_files = [i for i in range(start, end) if manifest.entry(i)[0][1] >= racy]
+                if not racy_files:
+                    pieces.append(Span(label, start, end))
+                    continue
+                scanned[label] = [
+                    (manifest.paths[i], manifest.entry(i)[0]) for i in range(start, end)
+                ]
+            was = {manifest.paths[i]: i for i in range(start, end)}
+            for rel, stat in scanned[label]:
+                at = was.pop(rel, None)
+                if at is not None and not _same(
+                    manifest.entry(at), stat, self._events_dir, rel, manifest.taken_ns
+                ):
+                    removed.add(rel)
+                    touched.add(manifest.races[at])
+                    at = None
+                pieces.append(Seen(rel, stat, at))
+            for rel, at in was.items():  # gone
+                removed.add(rel)
+                touched.add(manifest.races[at])
+        if "seeds" not in stale and newest < racy:
             seeds_changed = False
         else:
             seeds = dict(_seed_stats(self._root))
@@ -583,58 +692,14 @@ class Store:
                 _same(manifest.seeds[rel], stat, self._root / "seeds", rel, manifest.taken_ns)
                 for rel, stat in seeds.items()
             )
-        changed = {
-            rel
-            for rel in scanned
-            if not _same(recorded.get(rel), files[rel], self._events_dir, rel, manifest.taken_ns)
-        }
-        unchanged: dict[str, str] = {}
-        digests: dict[str, bytes] = {}
-        touched: set[str] = set()
-        for rel, (_, digest_, index_) in recorded.items():
-            race = manifest.races[index_]
-            if rel in changed or rel not in files:
-                touched.add(race)
-                continue
-            unchanged[rel] = race
-            digests[rel] = digest_
         named = index.summaries if index is not None else {}
         summaries = {r: named[n] for r, n in manifest.shards.items() if n in named}
-        sums_data = {race: data for race, data in manifest.sums.items() if race not in touched}
-        sums = {race: _sums_of_data(race, data) for race, data in sums_data.items()}
-        return Recorded(
-            files,
-            unchanged,
-            digests,
-            touched,
-            seeds_changed,
-            manifest.shards,
-            summaries,
-            sums,
-            sums_data,
-        )
-
-    def _files(self, manifest: _Manifest, stale: set[str]) -> tuple[dict[str, Stat], list[str]]:
-        """Every event file in load order with its stat: as recorded in a directory whose
-        digest is unchanged, stat'ed anew in one that changed; and the latter's paths."""
-        kept: dict[str, list[tuple[str, Stat]]] = {}
-        for rel, (stat, _, _) in manifest.files.items():
-            label = _label(rel)
-            if label not in stale:
-                kept.setdefault(label, []).append((rel, stat))
-        fresh: dict[str, list[tuple[str, Stat]]] = {}
-        for label in stale:
-            if label == "events":
-                found = [(r, s) for r, s in scan(self._events_dir, shallow=True)]
-            elif label.startswith("events/"):
-                found = list(scan(self._events_dir, label[len("events/") :]))
-            else:
-                continue
-            fresh[label] = found
-        files: dict[str, Stat] = {}
-        for label in sorted(kept.keys() | fresh.keys(), key=_label_order):
-            files.update(fresh.get(label) or kept.get(label, []))
-        return files, [rel for found in fresh.values() for rel, _ in found]
+        sums = {
+            race: _sums_of_data(race, data)
+            for race, data in manifest.sums.items()
+            if race not in touched
+        }
+        return Recorded(manifest, pieces, touched, removed, seeds_changed, summaries, sums)
 
     def seeds_now(self) -> dict[str, tuple[Stat, bytes]]:
         """Every seed's stat and digest, taken before any quote is checked against it."""
@@ -666,7 +731,7 @@ class Store:
 
     def save(
         self,
-        files: dict[str, tuple[Stat, bytes, str]],
+        columns: Columns,
         written: dict[str, list[tuple[str, Event]]],
         summaries: dict[str, RaceSummary],
         sums: dict[str, RaceFacts],
@@ -678,28 +743,28 @@ class Store:
     ) -> None:
         """Record a checked, valid repository (best effort: a cache that cannot be
         written only makes the next load slower): the files of the races in ``written``
-        (the others are as recorded), then the manifest, then the index."""
-        races: dict[str, list[str]] = {}
-        for rel, (_, _, race_of) in files.items():
-            races.setdefault(race_of, []).append(rel)
+        (the others are as recorded), validate's ``reports``, then the manifest, then
+        the index. A race file is named by a digest of its files' stats and digests."""
+        old = recorded.manifest if recorded is not None else None
         names: dict[str, str] = {}
-        known = dict(recorded.summaries) if recorded is not None else {}
-        known.update(summaries)
         by_name: dict[str, RaceSummary] = {}
+        known = {**(recorded.summaries if recorded is not None else {}), **summaries}
         prefix = len(str(self._events_dir)) + 1
         try:
             self.home.mkdir(mode=0o700, parents=True, exist_ok=True)  # for this user alone
-            for race, rels in races.items():
-                if race not in written and recorded is not None and race in recorded.shards:
-                    name = recorded.shards[race]  # its files are as recorded
+            for race in sums:
+                if race not in written and old is not None and race in old.shards:
+                    name = old.shards[race]  # its files are as recorded
                 else:
-                    inputs = repr((self.code, race, [(rel, files[rel][:2]) for rel in rels]))
-                    digest_ = hashlib.blake2b(inputs.encode(), digest_size=12).hexdigest()
-                    name = f"race-{digest_}"
+                    entries = written[race]
+                    inputs = repr(
+                        (self.code, race, [(rel, columns.entry(rel)) for rel, _ in entries])
+                    )
+                    name = f"race-{hashlib.blake2b(inputs.encode(), digest_size=12).hexdigest()}"
+                    if not (self.home / name).exists():
+                        encoded = [[rel, cachefile.encode_event(e)] for rel, e in entries]
+                        _write(self.home / name, encoded)
                 names[race] = name
-                if race in written and not (self.home / name).exists():
-                    entries = [[rel, cachefile.encode_event(e)] for rel, e in written[race]]
-                    _write(self.home / name, entries)
                 if race in known:
                     by_name[name] = known[race]
                 if race in reports:
@@ -708,22 +773,30 @@ class Store:
                         for p in reports[race]
                     ]
                     _write(self.home / f"report-{name[5:]}", report)
-            paths = list(files)
-            packed = b"".join(_ENTRY.pack(*files[rel][0], files[rel][1]) for rel in paths)
-            kinds = [files[rel][2] for rel in paths]
-            previous = recorded.sums_data if recorded is not None else {}
+            previous = old.sums if old is not None else {}
             sums_data = {
                 race: previous[race] if race in previous and race not in written else _sums_data(s)
                 for race, s in sums.items()
             }
-            manifest = _Manifest(self.code, started, paths, packed, kinds, sums_data, seeds, names)
+            manifest = _Manifest(
+                self.code,
+                started,
+                columns.paths,
+                columns.ids,
+                columns.races,
+                bytes(columns.packed),
+                columns.spans,
+                sums_data,
+                seeds,
+                names,
+            )
             _write(self.home / "manifest", manifest.data())
-            index = _Index(self.code, started, directories, names, by_name, len(paths))
+            index = _Index(self.code, started, directories, names, by_name, len(columns.paths))
             _write(self.home / "index", index.data())
             current = {*names.values(), *(f"report-{n[5:]}" for n in names.values())}
-            for old in [*self.home.glob("race-*"), *self.home.glob("report-*")]:
-                if old.name not in current:  # replaced by an edit: a reader that still
-                    old.unlink(missing_ok=True)  # wants one finds it gone and checks again
+            for stale in [*self.home.glob("race-*"), *self.home.glob("report-*")]:
+                if stale.name not in current:  # replaced by an edit: a reader that still
+                    stale.unlink(missing_ok=True)  # wants one finds it gone and checks again
             _sweep(self.home)
         except OSError:
             return

@@ -56,7 +56,7 @@ from timeline.engine.summary import RaceSummary, summarize
 from timeline.errors import LoadError, Problem
 from timeline.model.events import Event
 from timeline.model.seeds import METADATA, SeedRecord, uncited
-from timeline.storage.cache import Recorded, Store, fingerprint
+from timeline.storage.cache import Columns, Recorded, Seen, Span, Store, fingerprint
 from timeline.storage.reading import (
     FileRead,
     Progress,
@@ -267,7 +267,10 @@ def _nothing(race: str) -> list[tuple[str, Event]]:
 
 
 class _Run:
-    """One load's work: the files as found, what the store recorded, what was read."""
+    """One load's work: the files as found, what the store recorded, what was read.
+
+    Files as recorded are never looked at one by one: a directory as recorded is a span
+    of the store's columns, and only the races an edit touched are decoded."""
 
     def __init__(
         self, events_dir: Path, store: Store | None, mode: Mode, recorded: Recorded | None
@@ -278,130 +281,194 @@ class _Run:
         self.mode = mode
         self.recorded = recorded
         self.prefix = len(str(events_dir)) + 1
-        # every file in load order, and its stat
-        self.scan: dict[str, Stat] = recorded.files if recorded else dict(scan(events_dir))
-        self.kept: dict[str, str] = recorded.unchanged if recorded else {}  # rel -> race
+        self.pieces: list[Span | Seen] = (
+            recorded.pieces
+            if recorded is not None
+            else [Seen(rel, stat, None) for rel, stat in scan(events_dir)]
+        )
+        self.manifest = recorded.manifest if recorded is not None else None
+        self.removed: set[str] = set(recorded.removed) if recorded else set()  # and changed
         self.fresh: dict[str, FileRead] = {}  # relative path -> the file as read now
         self.events: dict[str, dict[str, Event]] = {}  # race -> rel -> event, decoded
         self.facts: dict[str, Facts] = {}  # rel -> facts, of the files read or decoded
-        self.rels: dict[str, list[str]] = {}  # race -> its files that loaded, in load order
         self.touched: set[str] = set(recorded.touched) if recorded else set()
         self.sums: dict[str, RaceFacts] = dict(recorded.sums) if recorded else {}
+        self.rels: dict[str, list[str]] = {}  # race -> its files, of races in memory
+        self.excluded: set[str] = set()  # files as recorded whose id a file read now took
         self.reports: dict[str, list[Problem]] = {}  # race -> what validate found in it
         self.mending = False  # a damaged race file was found
-        self.seeds = store.seeds_now() if store is not None else {}  # before any quote check
+        self._files_by_id: dict[str, str] = {}  # of the events in memory
+        self.files = sum(p.end - p.start if isinstance(p, Span) else 1 for p in self.pieces)
+        # the seeds as they are before any quote is checked (as recorded, if unchanged)
+        self.seeds: dict[str, tuple[Stat, bytes]] = {}
+        if store is not None:
+            if recorded is not None and not recorded.seeds_changed:
+                self.seeds = recorded.manifest.seeds
+            else:
+                self.seeds = store.seeds_now()
 
     # -- reading --
 
     def check(self, workers: int | None, progress: Progress | None) -> list[Problem]:
         """Read what changed and run every check; the problems in the order of the checks."""
         problems: list[Problem] = []
-        paths = [f"{self.events_dir}/{rel}" for rel in self.scan if rel not in self.kept]
+        paths = [
+            f"{self.events_dir}/{p.rel}"
+            for p in self.pieces
+            if isinstance(p, Seen) and p.index is None
+        ]
         reads = read_files(paths, self.root, self.mode.today, workers, progress) if paths else None
-        ids: dict[str, str] = {}  # id -> the first file that has it
-        for rel in self.scan:
-            race = self.kept.get(rel)
-            if race is not None:
-                event_id = _stem(rel)  # a file that loaded has the id of its name
-            else:
-                assert reads is not None
-                read = next(reads)
-                self.fresh[rel] = read
-                problems.extend(read.problems)
-                if read.event is None or read.facts is None:
-                    continue
-                race, event_id = read.facts.race, read.facts.id
-                self.touched.add(race)
-                self.events.setdefault(race, {})[rel] = read.event
-                self.facts[rel] = read.facts
-            if event_id in ids:
-                path = f"{self.events_dir}/{rel}"
-                line, column = EventFile(path).locate(("id",))
-                message = f"id {event_id!r} is also used by {ids[event_id]}"
-                problems.append(Problem(path, line, column, message))
-                self.events.get(race, {}).pop(rel, None)
+        kept_ids = self._kept_ids()
+        ids: dict[str, str] = {}  # id -> the file read now that has it
+        for piece in self.pieces:
+            if not isinstance(piece, Seen) or piece.index is not None:
                 continue
-            ids[event_id] = f"{self.events_dir}/{rel}"
-            self.rels.setdefault(race, []).append(rel)
+            assert reads is not None
+            read = next(reads)
+            self.fresh[piece.rel] = read
+            problems.extend(read.problems)
+            if read.event is None or read.facts is None:
+                continue
+            event_id = read.facts.id
+            first = ids.get(event_id) or self._kept_file(event_id, kept_ids)
+            if first is not None and load_order(first) < load_order(piece.rel):
+                problems.append(self._duplicate(piece.rel, event_id, first))
+                continue
+            if first is not None:  # a file as recorded, later in load order, loses its id
+                problems.append(self._duplicate(first, event_id, piece.rel))
+                self.excluded.add(first)
+                self.touched.add(self._kept_race(first))
+            ids[event_id] = piece.rel
+            race = read.facts.race
+            self.touched.add(race)
+            self.events.setdefault(race, {})[piece.rel] = read.event
+            self.facts[piece.rel] = read.facts
         if reads is not None:
             next(reads, None)  # the reader's last report of progress comes after its last file
         if self.recorded is not None and self.recorded.seeds_changed:
-            self.touched.update(self.rels)
+            self.touched.update(self.recorded.shards)
             problems.extend(self._quotes_again())
-        for race in list(self.sums):
-            if race not in self.rels:
-                del self.sums[race]
-        for race in self.touched & self.rels.keys():
-            self.sums[race] = race_facts(race, [(rel, self._facts(rel)) for rel in self.rels[race]])
-        if self.rels:  # the seeds are read for the events: with none, nothing of seeds/ is
+        for race in sorted(self.touched):
+            rels = self._rels(race)
+            if rels:
+                self.sums[race] = race_facts(race, [(rel, self._facts(rel)) for rel in rels])
+            else:
+                self.sums.pop(race, None)
+        if self.sums:  # the seeds are read for the events: with none, nothing of seeds/ is
             problems.extend(self._across())
         sums = [self.sums[race] for race in sorted(self.sums)]
         if not problems:
-            race_of = _RaceOf(self._where, self.rels)
-            problems.extend(map(self._located, supersessions(sums, race_of, load_order)))
+            problems.extend(map(self._located, supersessions(sums, self._race_of, load_order)))
         if not problems:
             problems.extend(map(self._located, early_findings(sums)))
         if not problems:
             problems.extend(self._replays())
         return problems
 
+    def _kept_ids(self) -> set[str]:
+        """The ids of the files as recorded (set operations on the columns: no loop here)."""
+        if self.manifest is None:
+            return set()
+        found: set[str] = set()
+        for piece in self.pieces:
+            if isinstance(piece, Span):
+                found.update(self.manifest.ids[piece.start : piece.end])
+            elif piece.index is not None:
+                found.add(self.manifest.ids[piece.index])
+        return found
+
+    def _kept_file(self, event_id: str, kept_ids: set[str]) -> str | None:
+        """The file as recorded that holds ``event_id``, if one does (looked up only for an
+        id that a file read now also has)."""
+        if event_id not in kept_ids:
+            return None
+        assert self.manifest is not None
+        for index, other in enumerate(self.manifest.ids):
+            if other == event_id and self.manifest.paths[index] not in self.removed:
+                return self.manifest.paths[index]
+        return None
+
+    def _kept_race(self, rel: str) -> str:
+        assert self.manifest is not None
+        return self.manifest.races[self.manifest.paths.index(rel)]
+
+    def _duplicate(self, rel: str, event_id: str, first: str) -> Problem:
+        path = f"{self.events_dir}/{rel}"
+        line, column = EventFile(path).locate(("id",))
+        message = f"id {event_id!r} is also used by {self.events_dir}/{first}"
+        return Problem(path, line, column, message)
+
+    def _rels(self, race: str) -> list[str]:
+        """``race``'s files that loaded, in load order (its kept ones decoded for it)."""
+        if race not in self.rels:
+            have = self._race(race)
+            self.rels[race] = sorted(have, key=load_order)
+        return self.rels[race]
+
     def _facts(self, rel: str) -> Facts:
-        """The facts of a file that loaded (a kept one's race is decoded for them)."""
+        """The facts of a file that loaded (a kept one's race was decoded for them)."""
         if rel not in self.facts:
-            event = self._race(self.kept[rel])[rel]
-            self.facts[rel] = facts_of(event)
+            race = next(r for r, have in self.events.items() if rel in have)
+            self.facts[rel] = facts_of(self.events[race][rel])
         return self.facts[rel]
 
     def _race(self, race: str) -> dict[str, Event]:
         """``race``'s events by relative path: those read now and those the store kept."""
-        if race not in self.events or self._missing(race):
+        if race not in self.rels:
             have = self.events.setdefault(race, {})
             for rel, event in self._fetch_kept(race):
                 have.setdefault(rel, event)
+            for rel in self.excluded:
+                have.pop(rel, None)
+            self.rels[race] = sorted(have, key=load_order)
         return self.events[race]
 
-    def _missing(self, race: str) -> bool:
-        """Whether some kept file of ``race`` has not been decoded yet."""
-        have = self.events[race]
-        return len(have) < len(self.rels.get(race, ())) and any(
-            rel not in have for rel in self.rels.get(race, ())
-        )
-
     def _fetch_kept(self, race: str) -> list[tuple[str, Event]]:
-        """The kept events of ``race``: from the store, or read again if its file is
-        damaged (the files are unchanged: they check as before)."""
-        wanted = {rel for rel in self.rels.get(race, ()) if rel in self.kept}
-        if not wanted:
+        """The events of ``race`` as recorded (not changed or removed since): from the
+        store, or read again if its file is damaged (unchanged, they check as before)."""
+        if self.store is None or self.recorded is None or race not in self.recorded.shards:
             return []
-        assert self.store is not None
-        assert self.recorded is not None
-        found = self.store.race(self.recorded.shards.get(race))
-        if found is not None and {rel for rel, _ in found} >= wanted:
-            return [(rel, event) for rel, event in found if rel in wanted]
-        # damaged: read its files again (unchanged, they check as before) and mend the file
-        paths = [f"{self.events_dir}/{rel}" for rel in self.rels[race] if rel in wanted]
+        found = self.store.race(self.recorded.shards[race])
+        if found is not None:
+            return [(rel, event) for rel, event in found if rel not in self.removed]
+        # damaged: read its files again and mend the file
+        assert self.manifest is not None
+        paths = [
+            f"{self.events_dir}/{rel}"
+            for rel, of in zip(self.manifest.paths, self.manifest.races, strict=True)
+            if of == race and rel not in self.removed
+        ]
         again = []
         for read in read_files(paths, self.root):
             if read.problems or read.event is None:
                 raise LoadError(read.problems)  # changed while loading: as any bad file
-            rel = read.path[self.prefix :]
-            self.fresh[rel] = read
-            again.append((rel, read.event))
-        if race in self.recorded.shards:  # its name stands for its files, not for the seeds
-            self.store.mend(self.recorded.shards[race], again)
+            again.append((read.path[self.prefix :], read.event))
+        self.store.mend(self.recorded.shards[race], again)
         if not self.mending:  # where one race file is damaged, others may be: mend them all
             self.mending = True
-            for other in sorted(set(self.kept.values()) - {race}):
+            for other in sorted(set(self.recorded.shards) - {race}):
                 self._race(other)
-        return again
+        return [(rel, event) for rel, event in again if rel not in self.removed]
+
+    @functools.cached_property
+    def _race_of(self) -> Mapping[str, str]:
+        """Event id -> race, of every file that loaded."""
+        found: dict[str, str] = {}
+        if self.manifest is not None:
+            found.update(zip(self.manifest.ids, self.manifest.races, strict=True))
+        for rel in (*self.removed, *self.excluded):
+            found.pop(_stem(rel), None)
+        for race, have in self.events.items():
+            found.update((_stem(rel), race) for rel in have)
+        return found
 
     def _quotes_again(self) -> Iterator[Problem]:
         """The seeds changed: every kept event's quotes are checked again."""
         seeds = SeedCache(self.root)
-        for race in sorted(self.rels):
+        for race in sorted(self.touched):
             events = self._race(race)
-            for rel in list(self.rels[race]):
-                if rel not in self.kept:
+            for rel in list(self._rels(race)):
+                if rel in self.fresh:
                     continue
                 path = f"{self.events_dir}/{rel}"
                 found = list(quote_problems(events[rel], seeds))
@@ -409,6 +476,7 @@ class _Run:
                     yield Problem(path, *EventFile(path).locate(where), message)
                 if found:  # as a file read with problems: its event did not load
                     self.rels[race].remove(rel)
+                    del events[rel]
 
     def _across(self) -> Iterator[Problem]:
         """The checks across files on the races' sums; the races they point at are then
@@ -417,7 +485,7 @@ class _Run:
         sums = [self.sums[race] for race in sorted(self.sums)]
         usual = usual_dates(sums, load_order)
         suspect = sorted(suspects(sums, usual, records, self.mode.today))
-        facts = {race: [self._facts(rel) for rel in self.rels[race]] for race in suspect}
+        facts = {race: [self._facts(rel) for rel in self._rels(race)] for race in suspect}
         for race in suspect:
             yield from map(self._located, publication_findings(facts[race], usual))
         yield from seed_problems
@@ -433,8 +501,8 @@ class _Run:
         if today is not None:  # the files read now were checked as they were read
             for race in suspect:
                 events = self._race(race)
-                for rel in self.rels[race]:
-                    if rel in self.kept:
+                for rel in self._rels(race):
+                    if rel not in self.fresh:
                         for where, message in future_dates(events[rel], today):
                             yield self._located(Finding(_stem(rel), where, message))
 
@@ -442,7 +510,7 @@ class _Run:
         """Replay every version of each race an edit touched (each race, for ``validate``,
         unless the store has its report); as reported on each day, for ``validate``."""
         validating = self.mode.warnings and self.mode.as_reported
-        for race in sorted(self.rels):
+        for race in sorted(self.sums):
             if validating and race not in self.touched and self.store and self.recorded:
                 report = self.store.report(self.recorded.shards[race])
                 if report is not None:
@@ -460,52 +528,59 @@ class _Run:
             yield from found
 
     def _located(self, finding: Finding) -> Problem:
-        path = f"{self.events_dir}/{self._where[finding.event]}"
+        path = f"{self.events_dir}/{self._file_of(finding.event)}"
         line, column = EventFile(path).locate(finding.field)
         return Problem(path, line, column, finding.message, finding.severity)
 
-    @functools.cached_property
-    def _where(self) -> dict[str, str]:
-        """Each event id's file (relative to ``events/``)."""
-        return {_stem(rel): rel for rels in self.rels.values() for rel in rels}
+    def _file_of(self, event_id: str) -> str:
+        """The file (relative to ``events/``) of the event ``event_id``."""
+        if len(self._files_by_id) != sum(len(have) for have in self.events.values()):
+            self._files_by_id = {_stem(rel): rel for have in self.events.values() for rel in have}
+        found = self._files_by_id.get(event_id)
+        if found is not None:
+            return found
+        assert self.manifest is not None
+        return self.manifest.paths[self.manifest.ids.index(event_id)]
 
     # -- results --
 
     def entries(self, race: str) -> list[tuple[str, Event]]:
         """``race``'s events that loaded, with their files' paths, in load order."""
         have = self._race(race)
-        return [(rel, have[rel]) for rel in self.rels.get(race, ())]
+        return [(rel, have[rel]) for rel in self._rels(race)]
 
     def loaded(self) -> Loaded:
         entries: dict[str, list[tuple[str, Event]] | None] = {}
-        for race in self.rels:
-            complete = race in self.events and not self._missing(race)
-            entries[race] = self.entries(race) if complete else None
+        for race in self.sums:
+            entries[race] = self.entries(race) if race in self.rels else None
         summaries = self.recorded.summaries if self.recorded else {}
         kept = {race: s for race, s in summaries.items() if race not in self.touched}
-        return Loaded(self.events_dir, entries, self.entries, kept, len(self.scan))
+        return Loaded(self.events_dir, entries, self.entries, kept, self.files)
 
     def save(self, store: Store, directories: dict[str, bytes], started: int) -> None:
         """Record a valid repository: the touched races' files, the stats of every file,
         each race's sums and summary, and validate's reports."""
+        columns = Columns()
+        for piece in self.pieces:
+            if isinstance(piece, Span):
+                assert self.manifest is not None
+                columns.span(self.manifest, piece)
+            elif piece.index is not None:
+                assert self.manifest is not None
+                columns.kept(self.manifest, piece.index)
+            else:
+                read = self.fresh[piece.rel]
+                assert read.facts is not None
+                facts = read.facts
+                columns.file(piece.rel, facts.id, facts.race, read.stat, read.digest)
         written: dict[str, list[tuple[str, Event]]] = {}
         summaries: dict[str, RaceSummary] = {}
-        for race in sorted(self.rels):
+        for race in sorted(self.sums):
             if race in self.touched or self.recorded is None or race not in self.recorded.shards:
                 written[race] = self.entries(race)
                 summaries[race] = summarize([e for _, e in written[race]], race)
-        files: dict[str, tuple[Stat, bytes, str]] = {}
-        for race, rels in self.rels.items():
-            for rel in rels:
-                read = self.fresh.get(rel)
-                if read is not None:
-                    files[rel] = (read.stat, read.digest, race)
-                else:
-                    assert self.recorded is not None
-                    files[rel] = (self.scan[rel], self.recorded.digests[rel], race)
-        files = {rel: files[rel] for rel in self.scan if rel in files}  # in load order
         store.save(
-            files,
+            columns,
             written,
             summaries,
             self.sums,
@@ -515,27 +590,6 @@ class _Run:
             directories,
             started,
         )
-
-
-class _RaceOf(Mapping[str, str]):
-    """Event id -> race, looked up through the files (built for the few ids asked)."""
-
-    def __init__(self, where: Mapping[str, str], rels: Mapping[str, list[str]]) -> None:
-        self._where = where
-        self._rels = rels
-        self._race_of_rel: dict[str, str] | None = None
-
-    def __getitem__(self, event_id: str) -> str:
-        rel = self._where[event_id]
-        if self._race_of_rel is None:
-            self._race_of_rel = {r: race for race, rels in self._rels.items() for r in rels}
-        return self._race_of_rel[rel]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._where)
-
-    def __len__(self) -> int:
-        return len(self._where)
 
 
 def _stem(rel: str) -> str:
