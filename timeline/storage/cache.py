@@ -141,9 +141,11 @@ class _Manifest:
         return {
             "code": self.code.hex(),
             "taken_ns": self.taken_ns,
-            "paths": self.paths,
-            "ids": self.ids,
-            "races": self.races,
+            # each column as one text, its items apart by NUL (which no file name holds):
+            # 100,000 items decode as one string, not as 100,000 objects
+            "paths": "\0".join(self.paths),
+            "ids": "\0".join(self.ids),
+            "races": "\0".join(self.races),
             "packed": base64.b64encode(self.packed).decode("ascii"),
             "spans": {label: list(span) for label, span in self.spans.items()},
             "sums": self.sums,
@@ -159,7 +161,7 @@ class _Manifest:
             _text(path): (_stat_of_data(stat), bytes.fromhex(d))
             for path, (stat, d) in data["seeds"].items()
         }
-        paths, ids, races = data["paths"], data["ids"], data["races"]
+        paths, ids, races = (_column(data[key]) for key in ("paths", "ids", "races"))
         size = len(paths)
         manifest = cls(
             bytes.fromhex(data["code"]),
@@ -175,14 +177,18 @@ class _Manifest:
         )
         if not (len(ids) == len(races) == size) or len(manifest.packed) != _ENTRY.size * size:
             raise ValueError("a manifest's columns differ in length")
-        if not all(type(v) is str for column in (paths, ids, races) for v in column):
-            raise ValueError("a manifest's columns hold text only")
         return manifest
 
     def entry(self, index: int) -> tuple[Stat, bytes]:
         """The stat and digest of the file at ``index``."""
         size, mtime, ctime, inode, digest_ = _ENTRY.unpack_from(self.packed, index * _ENTRY.size)
         return (size, mtime, ctime, inode), digest_
+
+
+def _column(data: Any) -> list[str]:
+    """A column of the manifest: one text, its items apart by NUL (none when empty)."""
+    text = _text(data)
+    return text.split("\0") if text else []
 
 
 def _span(data: Any, size: int) -> tuple[int, int]:
@@ -635,7 +641,7 @@ class Store:
         shards = index.shards
         return Quick(tuple(sorted(shards)), lambda r: self.race(shards[r]), summaries, index.files)
 
-    def recorded(self, directories: dict[str, bytes], newest: int) -> Recorded | None:
+    def recorded(self, directories: dict[str, bytes]) -> Recorded | None:
         """What was recorded, against the files now: the directories whose digest is as
         recorded are taken whole, unread and not stat'ed again; the files of the others
         are compared one by one (a file modified too close to the recording by content).
@@ -684,8 +690,8 @@ class Store:
             for rel, at in was.items():  # gone
                 removed.add(rel)
                 touched.add(manifest.races[at])
-        if "seeds" not in stale and newest < racy:
-            seeds_changed = False
+        if "seeds" not in stale and all(s[1] < racy for s, _ in manifest.seeds.values()):
+            seeds_changed = False  # as recorded, and not too new to trust the stats
         else:
             seeds = dict(_seed_stats(self._root))
             seeds_changed = seeds.keys() != manifest.seeds.keys() or not all(

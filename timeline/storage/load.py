@@ -254,10 +254,10 @@ def _load(
 
             races = dict.fromkeys(fast.races)
             return [], Loaded(events_dir, races, fetch, fast.summaries, fast.files)
-    recorded = store.recorded(directories, newest) if store is not None else None
+    recorded = store.recorded(directories) if store is not None else None
     run = _Run(events_dir, store, mode, recorded)
     problems = run.check(workers, progress)
-    if store is not None and not any(p.severity == "error" for p in problems):
+    if store is not None and not any(p.severity == "error" for p in problems) and run.news:
         run.save(store, directories, started)
     return problems, run.loaded()
 
@@ -513,8 +513,7 @@ class _Run:
         for race in sorted(self.sums):
             if validating and race not in self.touched and self.store and self.recorded:
                 report = self.store.report(self.recorded.shards[race])
-                if report is not None:
-                    self.reports[race] = report
+                if report is not None:  # as found before: not written again
                     yield from report
                     continue
             if race not in self.touched and not self.mode.warnings and not self.mode.as_reported:
@@ -543,6 +542,16 @@ class _Run:
         return self.manifest.paths[self.manifest.ids.index(event_id)]
 
     # -- results --
+
+    @property
+    def news(self) -> bool:
+        """Whether the store learns anything from this run: a file read or stat'ed anew, a
+        race touched, a report made, the seeds changed (else the store is as it was)."""
+        changed = any(isinstance(piece, Seen) for piece in self.pieces)
+        recorded = self.recorded
+        if recorded is None or recorded.seeds_changed or recorded.removed or changed:
+            return True
+        return bool(self.touched or self.reports)
 
     def entries(self, race: str) -> list[tuple[str, Event]]:
         """``race``'s events that loaded, with their files' paths, in load order."""
