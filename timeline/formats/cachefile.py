@@ -40,17 +40,25 @@ _PLAIN, _DATE, _TEXTS, _RECORDS, _ENUM, _EVENT, _INT, _RECORD, _BOOL = range(9)
 
 def dumps(value: Any) -> bytes:
     """``value`` (JSON data) as the bytes of a cache file."""
+    head, data = dump_parts(value)
+    return head + data
+
+
+def dump_parts(value: Any) -> tuple[bytes, bytes]:
+    """The bytes of a cache file in two parts, header and data, to be written one after
+    the other (a manifest of 20 MB is not copied once more to join them)."""
     data = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return MAGIC + hashlib.blake2b(data, digest_size=_DIGEST).digest() + data
+    return MAGIC + hashlib.blake2b(data, digest_size=_DIGEST).digest(), data
 
 
 def loads(blob: bytes) -> Any:
     """The JSON data of a cache file's bytes, or None if they are damaged or not ours."""
-    head, data = blob[: len(MAGIC) + _DIGEST], blob[len(MAGIC) + _DIGEST :]
+    view = memoryview(blob)  # the data is not copied out of the blob to be checked
+    head, data = view[: len(MAGIC) + _DIGEST], view[len(MAGIC) + _DIGEST :]
     if head != MAGIC + hashlib.blake2b(data, digest_size=_DIGEST).digest():
         return None
     try:
-        return json.loads(data.decode("utf-8"))
+        return json.loads(str(data, "utf-8"))
     except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         return None
 

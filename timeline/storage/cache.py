@@ -868,11 +868,12 @@ def _alive(pid: int) -> bool:
 
 def _write(path: Path, data: Any) -> None:
     """Write JSON ``data`` as a cache file, atomically (a temporary file, renamed)."""
-    blob = cachefile.dumps(data)
+    head, blob = cachefile.dump_parts(data)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as file:
+            file.write(head)
             file.write(blob)
         os.replace(temporary, path)  # atomic: readers see the old file or the new one
     finally:

@@ -58,7 +58,6 @@ from timeline.model.events import Event
 from timeline.model.seeds import METADATA, SeedRecord, uncited
 from timeline.storage.cache import Columns, Recorded, Seen, Span, Store, fingerprint
 from timeline.storage.reading import (
-    FileRead,
     Progress,
     SeedCache,
     quote_problems,
@@ -288,9 +287,9 @@ class _Run:
         )
         self.manifest = recorded.manifest if recorded is not None else None
         self.removed: set[str] = set(recorded.removed) if recorded else set()  # and changed
-        self.fresh: dict[str, FileRead] = {}  # relative path -> the file as read now
+        self.fresh: dict[str, tuple[Stat, bytes, str]] = {}  # rel -> stat, digest, race: read
         self.events: dict[str, dict[str, Event]] = {}  # race -> rel -> event, decoded
-        self.facts: dict[str, Facts] = {}  # rel -> facts, of the files read or decoded
+        self.facts: dict[str, Facts] = {}  # rel -> facts, of the races checked file by file
         self.touched: set[str] = set(recorded.touched) if recorded else set()
         self.sums: dict[str, RaceFacts] = dict(recorded.sums) if recorded else {}
         self.rels: dict[str, list[str]] = {}  # race -> its files, of races in memory
@@ -325,11 +324,11 @@ class _Run:
                 continue
             assert reads is not None
             read = next(reads)
-            self.fresh[piece.rel] = read
+            self.fresh[piece.rel] = _UNREAD  # what is kept of a read: not the read, its memory
             problems.extend(read.problems)
-            if read.event is None or read.facts is None:
+            if read.event is None:
                 continue
-            event_id = read.facts.id
+            event_id = read.event.id
             first = ids.get(event_id) or self._kept_file(event_id, kept_ids)
             if first is not None and load_order(first) < load_order(piece.rel):
                 problems.append(self._duplicate(piece.rel, event_id, first))
@@ -339,19 +338,20 @@ class _Run:
                 self.excluded.add(first)
                 self.touched.add(self._kept_race(first))
             ids[event_id] = piece.rel
-            race = read.facts.race
+            race = read.event.race
+            if self.store is not None:  # for the store: its stat, digest and race
+                self.fresh[piece.rel] = (read.stat, read.digest, race)
             self.touched.add(race)
             self.events.setdefault(race, {})[piece.rel] = read.event
-            self.facts[piece.rel] = read.facts
         if reads is not None:
             next(reads, None)  # the reader's last report of progress comes after its last file
         if self.recorded is not None and self.recorded.seeds_changed:
             self.touched.update(self.recorded.shards)
             problems.extend(self._quotes_again())
         for race in sorted(self.touched):
-            rels = self._rels(race)
-            if rels:
-                self.sums[race] = race_facts(race, [(rel, self._facts(rel)) for rel in rels])
+            rels, events = self._rels(race), self._race(race)
+            if rels:  # facts made as they are summed: 100,000 of them never wait in memory
+                self.sums[race] = race_facts(race, ((rel, facts_of(events[rel])) for rel in rels))
             else:
                 self.sums.pop(race, None)
         if self.sums:  # the seeds are read for the events: with none, nothing of seeds/ is
@@ -559,9 +559,7 @@ class _Run:
         return [(rel, have[rel]) for rel in self._rels(race)]
 
     def loaded(self) -> Loaded:
-        entries: dict[str, list[tuple[str, Event]] | None] = {}
-        for race in self.sums:
-            entries[race] = self.entries(race) if race in self.rels else None
+        entries: dict[str, list[tuple[str, Event]] | None] = dict.fromkeys(self.sums)
         summaries = self.recorded.summaries if self.recorded else {}
         kept = {race: s for race, s in summaries.items() if race not in self.touched}
         return Loaded(self.events_dir, entries, self.entries, kept, self.files)
@@ -569,6 +567,8 @@ class _Run:
     def save(self, store: Store, directories: dict[str, bytes], started: int) -> None:
         """Record a valid repository: the touched races' files, the stats of every file,
         each race's sums and summary, and validate's reports."""
+        self.__dict__.pop("_race_of", None)  # lookups of the checks: let them go first
+        self._files_by_id = {}
         columns = Columns()
         for piece in self.pieces:
             if isinstance(piece, Span):
@@ -578,10 +578,9 @@ class _Run:
                 assert self.manifest is not None
                 columns.kept(self.manifest, piece.index)
             else:
-                read = self.fresh[piece.rel]
-                assert read.facts is not None
-                facts = read.facts
-                columns.file(piece.rel, facts.id, facts.race, read.stat, read.digest)
+                stat, digest, race = self.fresh[piece.rel]
+                event_id = self.events[race][piece.rel].id  # the event's own text, not a copy
+                columns.file(piece.rel, event_id, race, stat, digest)
         written: dict[str, list[tuple[str, Event]]] = {}
         summaries: dict[str, RaceSummary] = {}
         for race in sorted(self.sums):
@@ -599,6 +598,10 @@ class _Run:
             directories,
             started,
         )
+
+
+#: What the loader keeps of a file read without a store to tell: nothing but that it was.
+_UNREAD: tuple[Stat, bytes, str] = ((0, 0, 0, 0), b"", "")
 
 
 def _stem(rel: str) -> str:

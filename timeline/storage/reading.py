@@ -2,10 +2,10 @@
 that need only the file and the seeds (the id is the file name, a source says when it
 was published, no date in the future, every quote found in its seed document).
 
-Each file's result is a :class:`FileRead`: its event and :class:`~timeline.engine.checks.Facts`
-(or None) and its problems, with what the file looked like on disk. Files are independent,
-so from :data:`PARALLEL_FROM` files on, worker processes read them. The checks across
-files are the engine's (``timeline.engine.checks``); the loader (``load.py``) runs them.
+Each file's result is a :class:`FileRead`: its event (or None) and its problems, with
+what the file looked like on disk. Files are independent, so from :data:`PARALLEL_FROM`
+files on, worker processes read them. The checks across files are the engine's
+(``timeline.engine.checks``); the loader (``load.py``) runs them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import attrs
 
-from timeline.engine.checks import Facts, facts_in, facts_of, future_dates
+from timeline.engine.checks import facts_in, future_dates
 from timeline.errors import EventDataError, FileRefused, Problem, YamlProblem, format_path
 from timeline.formats import yamlio
 from timeline.formats.codec import structure_event
@@ -38,13 +38,11 @@ from timeline.storage.repository import (
 
 @attrs.frozen
 class FileRead:
-    """One event file as read: its event and facts (None if it has problems), its
-    problems, and what it looked like on disk (``os.stat`` before reading, a digest of
-    the bytes)."""
+    """One event file as read: its event (None if it has problems), its problems, and
+    what it looked like on disk (``os.stat`` before reading, a digest of the bytes)."""
 
     path: str
     event: Event | None
-    facts: Facts | None
     problems: tuple[Problem, ...]
     stat: Stat
     digest: bytes
@@ -117,13 +115,12 @@ def _read_file(path: str, seeds: SeedCache, today: datetime.date | None) -> File
         raw, info = read_regular(path, MAX_FILE_BYTES, "event files")
     except FileRefused as exc:
         problems.append(Problem(path, 1, 1, str(exc)))
-        return FileRead(path, None, None, tuple(problems), (0, 0, 0, 0), b"")
+        return FileRead(path, None, tuple(problems), (0, 0, 0, 0), b"")
     except OSError as exc:
         problems.append(Problem(path, 1, 1, f"cannot be read: {exc.strerror}"))
-        return FileRead(path, None, None, tuple(problems), (0, 0, 0, 0), b"")
+        return FileRead(path, None, tuple(problems), (0, 0, 0, 0), b"")
     event = _load_file(path, raw, seeds, problems, today)
-    facts = facts_of(event) if event is not None else None
-    return FileRead(path, event, facts, tuple(problems), stat_of(info), digest(raw))
+    return FileRead(path, event, tuple(problems), stat_of(info), digest(raw))
 
 
 def _load_file(
