@@ -32,6 +32,7 @@ import functools
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -57,15 +58,28 @@ from timeline.errors import LoadError, Problem
 from timeline.model.events import Event
 from timeline.model.seeds import METADATA, SeedRecord, uncited
 from timeline.storage.cache import Columns, Recorded, Seen, Span, Store, fingerprint
-from timeline.storage.reading import (
-    Progress,
-    SeedCache,
-    quote_problems,
-    read_files,
-    read_seed_metadata,
-    seed_documents,
-)
 from timeline.storage.repository import EventFile, Repository, Stat, root_of, scan
+
+if TYPE_CHECKING:
+    from timeline.storage.reading import FileRead
+
+#: Told how many of how many files have been read, as reading goes (a progress bar).
+Progress = Callable[[int, int], None]
+
+
+def read_files(
+    paths: list[str],
+    root: Path,
+    today: datetime.date | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Iterator[FileRead]:
+    """:func:`timeline.storage.reading.read_files`, imported when a file must be read: a
+    warm load imports neither YAML nor cattrs."""
+    from timeline.storage import reading
+
+    return reading.read_files(paths, root, today, workers, progress)
+
 
 __all__ = [
     "Check",
@@ -464,6 +478,8 @@ class _Run:
 
     def _quotes_again(self) -> Iterator[Problem]:
         """The seeds changed: every kept event's quotes are checked again."""
+        from timeline.storage.reading import SeedCache, quote_problems
+
         seeds = SeedCache(self.root)
         for race in sorted(self.touched):
             events = self._race(race)
@@ -481,6 +497,8 @@ class _Run:
     def _across(self) -> Iterator[Problem]:
         """The checks across files on the races' sums; the races they point at are then
         checked file by file: publication dates, the seeds' records, future dates."""
+        from timeline.storage.reading import read_seed_metadata
+
         records, seed_problems = read_seed_metadata(self.root)
         sums = [self.sums[race] for race in sorted(self.sums)]
         usual = usual_dates(sums, load_order)
@@ -621,6 +639,8 @@ def _metadata_problems(
     record is a warning (once there is a metadata file)."""
     if not records:
         return
+    from timeline.storage.reading import seed_documents
+
     regular, present = seed_documents(root)
     for document in sorted(records.keys() - present):
         yield Problem(METADATA, 1, 1, f"{document} is listed but is not a file in seeds/")

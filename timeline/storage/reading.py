@@ -53,7 +53,7 @@ _CHUNK = 250
 
 
 #: Told how many of how many files have been read, as reading goes (a progress bar).
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], None]  # as timeline.storage.load.Progress
 
 
 def read_files(
