@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from timeline.engine.fold import Replayer, replay_key, reported_by, told_at
+from timeline.engine.fold import Replayer, replay_key, told_at
 from timeline.errors import ReplayError, format_path
 from timeline.model.dates import Date, parse_date
 from timeline.model.events import (
@@ -407,18 +407,19 @@ def as_reported_findings(
     for race, mine in by_race(events).items():
         if only is not None and race not in only:
             continue
-        days = sorted({e.reported for e in mine if e.reported is not None})
+        # each event's first report, computed once (a property; asked for on every day)
+        reports = [(e, e.reported) for e in mine]
+        days = sorted({day for _, day in reports if day is not None})
         previous: list[Event] = []
         saved = [RaceState(race)]  # saved[i]: the state after the first i * EVERY events
         for day in days:
             # A later day adds reports, mostly of recent events: the replay of the day
             # before stands up to the first event that differs; resume from a saved state.
-            history = told_at(mine, datetime.date.max, race, known_on=day)
+            known = [e for e, first in reports if first is not None and first <= day]
+            history = told_at(known, datetime.date.max, race)  # as reported by ``day``
             base = min(_common_prefix(previous, history) // EVERY, len(saved) - 1)
             del saved[base + 1 :]
-            corrected = {
-                e.corrects: e.id for e in reported_by(mine, day) if isinstance(e, Correction)
-            }
+            corrected = {e.corrects: e.id for e in known if isinstance(e, Correction)}
             for finding in replay(race, history, corrected, start=base, saved=saved, warn=False):
                 if finding.severity == "error" and (finding.event, finding.message) not in seen:
                     seen.add((finding.event, finding.message))

@@ -54,6 +54,15 @@ class EventFile:
             text = raw.decode("utf-8-sig")
         except (OSError, FileRefused, UnicodeDecodeError):
             return 1, 1
+        if len(field) == 1 and isinstance(field[0], str):  # a field of the event itself
+            from timeline.formats import yamlio
+
+            try:
+                found = yamlio.key_position(text, field[0])
+            except YamlProblem:  # the file changed since it loaded; point at its start
+                return 1, 1
+            if found is not None:
+                return found
         return located(text).locate(field)
 
 
