@@ -272,7 +272,7 @@ def test_a_damaged_race_file_costs_only_its_race(
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip a byte", "empty", "not a cache"])
-@pytest.mark.parametrize("which", ["manifest", "race"])
+@pytest.mark.parametrize("which", ["manifest", "part", "race"])
 def test_a_damaged_cache_is_detected_and_rebuilt(tmp_path: Path, damage: str, which: str) -> None:
     events = _two_races(tmp_path / "repo")
     directory = tmp_path / "cache"
@@ -290,6 +290,9 @@ def test_a_damaged_cache_is_detected_and_rebuilt(tmp_path: Path, damage: str, wh
                 "not a cache": b"\x80\x04K\x01.",  # a valid pickle of 1
             }[damage]
         )
+    if which == "part":  # a directory's part is read when that directory changes
+        for path in _files(events):
+            os.utime(path)
     assert expected == _cached(events, directory, NATO, True)  # rebuilt, same answer
     assert expected == _cached(events, directory, NATO, True)  # and warm again
     assert all(p.read_bytes().startswith(cachefile.MAGIC) for p in home.iterdir())

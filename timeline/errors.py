@@ -156,6 +156,11 @@ class CacheError(TimelineError):
     """The cache directory cannot be used safely (someone else's, or writable by others)."""
 
 
+class CacheDamaged(CacheError):
+    """A part of the cache, read late in a load, is missing or damaged: the loader starts
+    again without the cache (never shown to a user)."""
+
+
 class GitError(TimelineError):
     """git could not answer: not a repository, an unknown revision, or no git at all."""
 

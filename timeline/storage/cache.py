@@ -52,6 +52,7 @@ after random edits):
 from __future__ import annotations
 
 import base64
+import bisect
 import contextlib
 import datetime
 import hashlib
@@ -72,7 +73,7 @@ import attrs
 
 from timeline.engine.checks import RaceFacts
 from timeline.engine.summary import RaceSummary
-from timeline.errors import CacheError, FileRefused, Problem, TimelineError
+from timeline.errors import CacheDamaged, CacheError, FileRefused, Problem, TimelineError
 from timeline.formats import cachefile
 from timeline.formats.cachefile import expect_integer as _integer
 from timeline.formats.cachefile import expect_text as _text
@@ -107,6 +108,8 @@ T = TypeVar("T")
 
 #: What :meth:`Store.save` names: a race file's name, and nothing that leaves the folder.
 _RACE_FILE = re.compile(r"race-[0-9a-f]{24}")
+#: A manifest part's name.
+_PART_FILE = re.compile(r"part-[0-9a-f]{24}")
 
 
 def default_directory() -> Path:
@@ -119,34 +122,48 @@ def default_directory() -> Path:
     return Path(platformdirs.user_cache_dir("timeline", appauthor=False))
 
 
-@attrs.frozen
 class _Manifest:
-    """What every file looked like when the repository was checked: columns in load order
-    (a list of 100,000 small tuples would cost more memory than the events), each top
-    directory's files a contiguous span of them."""
+    """What every file looked like when the repository was checked, in load order, each
+    top directory's files a contiguous span.
 
-    code: bytes
-    taken_ns: int  # the time just before the stats below were taken
-    paths: list[str]  # relative to the events directory, in load order
-    ids: list[str]  # the id of each file's event (its name without the extension)
-    races: list[str]
-    packed: bytes  # per path: size, mtime_ns, ctime_ns, inode, digest
-    spans: dict[str, tuple[int, int]]  # fingerprint label -> [start, end) of its files
-    sums: dict[str, Any]  # per race: what the checks across files need of it, as data
-    seeds: dict[str, tuple[Stat, bytes]]
-    shards: dict[str, str]  # race -> file name
+    The manifest file holds what every load after an edit needs of every file: ids and
+    races (each column one text, NUL between items: 100,000 items decode as one string,
+    not 100,000 objects), each directory's span and newest modification time, and per race
+    the sums of the checks across files. The paths, stats and digests of a directory's
+    files are in a part file of their own (``part-…``, named by a digest of its contents),
+    read only when that directory changed: an edit reads and writes one part, not all."""
+
+    def __init__(
+        self,
+        code: bytes,
+        taken_ns: int,
+        ids: list[str],
+        races: list[str],
+        spans: dict[str, tuple[int, int, str, int]],  # label -> start, end, part, newest
+        sums: dict[str, Any],
+        seeds: dict[str, tuple[Stat, bytes]],
+        shards: dict[str, str],
+        read_part: Callable[[str], Any] | None = None,
+    ) -> None:
+        self.code = code
+        self.taken_ns = taken_ns  # the time just before the stats were taken
+        self.ids = ids
+        self.races = races
+        self.spans = spans
+        self.sums = sums  # per race: what the checks across files need of it, as data
+        self.seeds = seeds
+        self.shards = shards  # race -> file name
+        self._read_part = read_part
+        self._parts: dict[str, tuple[list[str], bytes]] = {}
+        self._starts = sorted((start, label) for label, (start, _, _, _) in spans.items())
 
     def data(self) -> dict[str, Any]:
-        """As JSON data (bytes as hex or base64)."""
+        """As JSON data (bytes as hex)."""
         return {
             "code": self.code.hex(),
             "taken_ns": self.taken_ns,
-            # each column as one text, its items apart by NUL (which no file name holds):
-            # 100,000 items decode as one string, not as 100,000 objects
-            "paths": "\0".join(self.paths),
             "ids": "\0".join(self.ids),
             "races": "\0".join(self.races),
-            "packed": base64.b64encode(self.packed).decode("ascii"),
             "spans": {label: list(span) for label, span in self.spans.items()},
             "sums": self.sums,
             "seeds": {path: [list(stat), d.hex()] for path, (stat, d) in self.seeds.items()},
@@ -154,35 +171,69 @@ class _Manifest:
         }
 
     @classmethod
-    def of_data(cls, data: Any) -> _Manifest:
-        """From :meth:`data`; ``ValueError`` (or ``TypeError``, ``KeyError``) if it is not.
-        The columns are JSON lists of text; their lengths and the spans are checked."""
+    def of_data(cls, data: Any, read_part: Callable[[str], Any]) -> _Manifest:
+        """From :meth:`data`; ``ValueError`` (or ``TypeError``, ``KeyError``) if it is not."""
         seeds = {
             _text(path): (_stat_of_data(stat), bytes.fromhex(d))
             for path, (stat, d) in data["seeds"].items()
         }
-        paths, ids, races = (_column(data[key]) for key in ("paths", "ids", "races"))
-        size = len(paths)
-        manifest = cls(
+        ids, races = _column(data["ids"]), _column(data["races"])
+        if len(ids) != len(races):
+            raise ValueError("a manifest's columns differ in length")
+        spans = {_text(label): _span(span, len(ids)) for label, span in data["spans"].items()}
+        sums = {_text(race): value for race, value in data["sums"].items()}
+        shards = _shards_of_data(data["shards"])
+        return cls(
             bytes.fromhex(data["code"]),
             _integer(data["taken_ns"]),
-            paths,
             ids,
             races,
-            base64.b64decode(data["packed"], validate=True),
-            {_text(label): _span(span, size) for label, span in data["spans"].items()},
-            {_text(race): value for race, value in data["sums"].items()},
+            spans,
+            sums,
             seeds,
-            _shards_of_data(data["shards"]),
+            shards,
+            read_part,
         )
-        if not (len(ids) == len(races) == size) or len(manifest.packed) != _ENTRY.size * size:
-            raise ValueError("a manifest's columns differ in length")
-        return manifest
+
+    def part(self, label: str) -> tuple[list[str], bytes]:
+        """The paths and packed stats and digests of the files of directory ``label``;
+        :class:`CacheDamaged` if its part file is missing or damaged."""
+        if label not in self._parts:
+            start, end, name, _ = self.spans[label]
+            data = self._read_part(name) if self._read_part is not None else None
+            if data is None:
+                raise CacheDamaged(name)
+            try:
+                paths, packed = _column(data["paths"]), base64.b64decode(data["packed"])
+            except (TypeError, KeyError, ValueError):
+                raise CacheDamaged(name) from None
+            if len(paths) != end - start or len(packed) != _ENTRY.size * len(paths):
+                raise CacheDamaged(name)
+            self._parts[label] = (paths, packed)
+        return self._parts[label]
+
+    def _label_of(self, index: int) -> str:
+        at = bisect.bisect_right(self._starts, (index, "\uffff")) - 1
+        return self._starts[at][1]
+
+    def path(self, index: int) -> str:
+        label = self._label_of(index)
+        return self.part(label)[0][index - self.spans[label][0]]
 
     def entry(self, index: int) -> tuple[Stat, bytes]:
         """The stat and digest of the file at ``index``."""
-        size, mtime, ctime, inode, digest_ = _ENTRY.unpack_from(self.packed, index * _ENTRY.size)
+        label = self._label_of(index)
+        offset = (index - self.spans[label][0]) * _ENTRY.size
+        size, mtime, ctime, inode, digest_ = _ENTRY.unpack_from(self.part(label)[1], offset)
         return (size, mtime, ctime, inode), digest_
+
+    @property
+    def paths(self) -> list[str]:
+        """Every path, in load order (each part read: for what is rare)."""
+        found: list[str] = []
+        for _, label in self._starts:
+            found += self.part(label)[0]
+        return found
 
 
 def _column(data: Any) -> list[str]:
@@ -191,11 +242,12 @@ def _column(data: Any) -> list[str]:
     return text.split("\0") if text else []
 
 
-def _span(data: Any, size: int) -> tuple[int, int]:
-    start, end = (_integer(v) for v in data)
-    if not 0 <= start <= end <= size:
+def _span(data: Any, size: int) -> tuple[int, int, str, int]:
+    start, end, name, newest = data
+    start, end, newest = _integer(start), _integer(end), _integer(newest)
+    if not 0 <= start <= end <= size or _PART_FILE.fullmatch(_text(name)) is None:
         raise ValueError("a span outside the manifest")
-    return start, end
+    return start, end, name, newest
 
 
 _ENTRY = struct.Struct("<qqqQ16s")
@@ -348,48 +400,55 @@ class Recorded:
 
 
 class Columns:
-    """The manifest's columns of a new recording, built in load order: a directory as
-    recorded is copied as a slice, a file read now is added on its own."""
+    """The manifest of a new recording, built in load order: a directory as recorded
+    keeps its part file; the files of a directory that changed make a new part."""
 
     def __init__(self) -> None:
-        self.paths: list[str] = []
         self.ids: list[str] = []
         self.races: list[str] = []
-        self.packed = bytearray()
-        self.spans: dict[str, tuple[int, int]] = {}
-        self._where: dict[str, int] = {}
-
-    def _extend(self, label: str, count: int) -> None:
-        start, end = self.spans.get(label, (len(self.paths), len(self.paths)))
-        self.spans[label] = (start, end + count)
+        self.spans: dict[str, tuple[int, int, str, int]] = {}  # label -> start, end, part
+        self.parts: dict[str, tuple[list[str], bytearray]] = {}  # new parts: paths, packed
+        self._manifest: _Manifest | None = None
+        self._where: dict[str, dict[str, int]] = {}
 
     def span(self, manifest: _Manifest, span: Span) -> None:
-        self._extend(span.label, span.end - span.start)
-        self.paths += manifest.paths[span.start : span.end]
-        self.ids += manifest.ids[span.start : span.end]
-        self.races += manifest.races[span.start : span.end]
-        self.packed += manifest.packed[span.start * _ENTRY.size : span.end * _ENTRY.size]
+        """A directory as recorded: its ids and races copied, its part file kept."""
+        start, end, name, newest = manifest.spans[span.label]
+        at = len(self.ids)
+        self.ids += manifest.ids[start:end]
+        self.races += manifest.races[start:end]
+        self.spans[span.label] = (at, at + end - start, name, newest)
+        self._manifest = manifest
 
     def file(self, rel: str, event_id: str, race: str, stat: Stat, digest_: bytes) -> None:
-        self._extend(_label(rel), 1)
-        self.paths.append(rel)
+        """A file of a directory that changed."""
+        label = _label(rel)
+        start, end, _, newest = self.spans.get(label, (len(self.ids), len(self.ids), "", 0))
+        self.spans[label] = (start, end + 1, "", max(newest, stat[1]))
+        paths, packed = self.parts.setdefault(label, ([], bytearray()))
+        paths.append(rel)
+        packed += _ENTRY.pack(*stat, digest_)
         self.ids.append(event_id)
         self.races.append(race)
-        self.packed += _ENTRY.pack(*stat, digest_)
 
     def kept(self, manifest: _Manifest, index: int) -> None:
-        """The file at ``index`` of ``manifest``, as recorded."""
+        """The file at ``index`` of ``manifest``, as recorded, in a directory that changed."""
         stat, digest_ = manifest.entry(index)
-        rel = manifest.paths[index]
-        self.file(rel, manifest.ids[index], manifest.races[index], stat, digest_)
+        self.file(manifest.path(index), manifest.ids[index], manifest.races[index], stat, digest_)
 
     def entry(self, rel: str) -> tuple[Stat, bytes]:
         """The stat and digest of the file ``rel``."""
-        if len(self._where) != len(self.paths):
-            self._where = dict(zip(self.paths, range(len(self.paths)), strict=True))
-        size, mtime, ctime, inode, digest_ = _ENTRY.unpack_from(
-            self.packed, self._where[rel] * _ENTRY.size
-        )
+        label = _label(rel)
+        if label in self.parts:
+            paths, packed = self.parts[label]
+        else:
+            assert self._manifest is not None
+            paths, recorded = self._manifest.part(label)
+            packed = bytearray(recorded)
+        if label not in self._where or len(self._where[label]) != len(paths):
+            self._where[label] = dict(zip(paths, range(len(paths)), strict=True))
+        offset = self._where[label][rel] * _ENTRY.size
+        size, mtime, ctime, inode, digest_ = _ENTRY.unpack_from(packed, offset)
         return (size, mtime, ctime, inode), digest_
 
 
@@ -626,7 +685,10 @@ class Store:
         return index if index is not None and index.code == self.code else None
 
     def _manifest(self) -> _Manifest | None:
-        manifest = _decoded(_Manifest.of_data, _read(self.home / "manifest"))
+        manifest = _decoded(
+            lambda data: _Manifest.of_data(data, lambda name: _read(self.home / name)),
+            _read(self.home / "manifest"),
+        )
         return manifest if manifest is not None and manifest.code == self.code else None
 
     def unchanged(self, directories: dict[str, bytes], newest: int) -> Quick | None:
@@ -645,7 +707,13 @@ class Store:
         """What was recorded, against the files now: the directories whose digest is as
         recorded are taken whole, unread and not stat'ed again; the files of the others
         are compared one by one (a file modified too close to the recording by content).
-        None when nothing usable is recorded."""
+        None when nothing usable is recorded (a part of the manifest damaged, say)."""
+        try:
+            return self._recorded(directories)
+        except CacheDamaged:
+            return None
+
+    def _recorded(self, directories: dict[str, bytes]) -> Recorded | None:
         manifest = self._manifest()
         if manifest is None:
             return None
@@ -668,16 +736,15 @@ class Store:
             elif label.startswith("events/"):
                 scanned[label] = list(scan(self._events_dir, label[len("events/") :]))
         for label in sorted(manifest.spans.keys() | scanned.keys(), key=_label_order):
-            start, end = manifest.spans.get(label, (0, 0))
+            start, end, _, newest = manifest.spans.get(label, (0, 0, "", 0))
             if label not in scanned:
-                racy_files = [i for i in range(start, end) if manifest.entry(i)[0][1] >= racy]
-                if not racy_files:
+                if newest < racy:  # as recorded, and old enough for its stats to be trusted
                     pieces.append(Span(label, start, end))
                     continue
                 scanned[label] = [
-                    (manifest.paths[i], manifest.entry(i)[0]) for i in range(start, end)
+                    (manifest.path(i), manifest.entry(i)[0]) for i in range(start, end)
                 ]
-            was = {manifest.paths[i]: i for i in range(start, end)}
+            was = {manifest.path(i): i for i in range(start, end)} if end > start else {}
             for rel, stat in scanned[label]:
                 at = was.pop(rel, None)
                 if at is not None and not _same(
@@ -784,23 +851,31 @@ class Store:
                 race: previous[race] if race in previous and race not in written else _sums_data(s)
                 for race, s in sums.items()
             }
+            spans = dict(columns.spans)
+            for label, (paths, packed) in columns.parts.items():  # the directories that changed
+                part = {
+                    "paths": "\0".join(paths),
+                    "packed": base64.b64encode(packed).decode("ascii"),
+                }
+                content = hashlib.blake2b(digest_size=12)
+                content.update(self.code)
+                content.update(part["paths"].encode())
+                content.update(packed)
+                name = f"part-{content.hexdigest()}"
+                if not (self.home / name).exists():
+                    _write(self.home / name, part)
+                start, end, _, newest = spans[label]
+                spans[label] = (start, end, name, newest)
             manifest = _Manifest(
-                self.code,
-                started,
-                columns.paths,
-                columns.ids,
-                columns.races,
-                bytes(columns.packed),
-                columns.spans,
-                sums_data,
-                seeds,
-                names,
+                self.code, started, columns.ids, columns.races, spans, sums_data, seeds, names
             )
             _write(self.home / "manifest", manifest.data())
-            index = _Index(self.code, started, directories, names, by_name, len(columns.paths))
+            index = _Index(self.code, started, directories, names, by_name, len(columns.ids))
             _write(self.home / "index", index.data())
             current = {*names.values(), *(f"report-{n[5:]}" for n in names.values())}
-            for stale in [*self.home.glob("race-*"), *self.home.glob("report-*")]:
+            current |= {name for _, _, name, _ in spans.values()}
+            old_files = ("race-*", "report-*", "part-*")
+            for stale in [path for pattern in old_files for path in self.home.glob(pattern)]:
                 if stale.name not in current:  # replaced by an edit: a reader that still
                     stale.unlink(missing_ok=True)  # wants one finds it gone and checks again
             _sweep(self.home)

@@ -54,7 +54,7 @@ from timeline.engine.checks import (
 )
 from timeline.engine.fold import pick_race
 from timeline.engine.summary import RaceSummary, summarize
-from timeline.errors import LoadError, Problem
+from timeline.errors import CacheDamaged, LoadError, Problem
 from timeline.model.events import Event
 from timeline.model.seeds import METADATA, SeedRecord, uncited
 from timeline.storage.cache import Columns, Recorded, Seen, Span, Store, fingerprint
@@ -269,7 +269,11 @@ def _load(
             return [], Loaded(events_dir, races, fetch, fast.summaries, fast.files)
     recorded = store.recorded(directories) if store is not None else None
     run = _Run(events_dir, store, mode, recorded)
-    problems = run.check(workers, progress)
+    try:
+        problems = run.check(workers, progress)
+    except CacheDamaged:  # a part of the manifest, read late, is damaged: read every file
+        run = _Run(events_dir, store, mode, None)
+        problems = run.check(workers, progress)
     if store is not None and not any(p.severity == "error" for p in problems) and run.news:
         run.save(store, directories, started)
     return problems, run.loaded()
@@ -398,13 +402,13 @@ class _Run:
             return None
         assert self.manifest is not None
         for index, other in enumerate(self.manifest.ids):
-            if other == event_id and self.manifest.paths[index] not in self.removed:
-                return self.manifest.paths[index]
+            if other == event_id and self.manifest.path(index) not in self.removed:
+                return self.manifest.path(index)
         return None
 
     def _kept_race(self, rel: str) -> str:
         assert self.manifest is not None
-        return self.manifest.races[self.manifest.paths.index(rel)]
+        return self.manifest.races[self.manifest.ids.index(_stem(rel))]
 
     def _duplicate(self, rel: str, event_id: str, first: str) -> Problem:
         path = f"{self.events_dir}/{rel}"
@@ -447,10 +451,13 @@ class _Run:
             return [(rel, event) for rel, event in found if rel not in self.removed]
         # damaged: read its files again and mend the file
         assert self.manifest is not None
-        paths = [
+        ids = {
+            i for i, of in zip(self.manifest.ids, self.manifest.races, strict=True) if of == race
+        }
+        paths = [  # found by id among the files now: the manifest's paths may be damaged too
             f"{self.events_dir}/{rel}"
-            for rel, of in zip(self.manifest.paths, self.manifest.races, strict=True)
-            if of == race and rel not in self.removed
+            for rel, _ in scan(self.events_dir)
+            if _stem(rel) in ids and rel not in self.removed
         ]
         again = []
         for read in read_files(paths, self.root):
@@ -557,7 +564,7 @@ class _Run:
         if found is not None:
             return found
         assert self.manifest is not None
-        return self.manifest.paths[self.manifest.ids.index(event_id)]
+        return self.manifest.path(self.manifest.ids.index(event_id))
 
     # -- results --
 
