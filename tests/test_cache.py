@@ -472,3 +472,32 @@ def test_temporary_files_left_by_a_killed_writer_are_removed(tmp_path: Path) -> 
     os.utime(old, ns=(eleven_minutes_ago, eleven_minutes_ago))
     cache._sweep(tmp_path)
     assert [mine.name] == [p.name for p in tmp_path.iterdir()]
+
+
+def test_validate_through_the_cache_reports_what_it_reports_without(tmp_path: Path) -> None:
+    """``validate`` keeps per race what it found (its warnings): a second run reads those
+    reports, a run after an edit replays the edited race alone; each time the problems
+    are those of a validation without the cache, in the same order."""
+    import datetime
+    import subprocess
+    import sys
+
+    generate = Path(__file__).parent.parent / "benchmarks" / "generate.py"
+    out = tmp_path / "generated"
+    command = [sys.executable, str(generate), str(out), "--events", "600", "--per-race", "200"]
+    subprocess.run(command, check=True, capture_output=True)
+    events = out / "events"
+    today = datetime.date(2026, 12, 6)
+
+    def report(store: cache.Store | None) -> list[str]:
+        check = load.check_repository(events, today=today, as_reported=True, store=store)
+        return [str(p) for p in check.problems]
+
+    store = cache.Store(tmp_path / "cache", events)
+    expected = report(None)
+    assert any("changes nothing" in line for line in expected)  # warnings to keep
+    assert expected == report(store)  # written
+    assert expected == report(store)  # read from the reports
+    edited = sorted(events.rglob("*.yaml"))[5]
+    edited.write_text(edited.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert report(None) == report(store)

@@ -108,6 +108,8 @@ T = TypeVar("T")
 
 #: What :meth:`Store.save` names: a race file's name, and nothing that leaves the folder.
 _RACE_FILE = re.compile(r"race-[0-9a-f]{24}")
+#: What a report's problem may be.
+_SEVERITIES = frozenset({"error", "warning"})
 #: A manifest part's name.
 _PART_FILE = re.compile(r"part-[0-9a-f]{24}")
 
@@ -477,14 +479,6 @@ def _shard_of_data(data: Any) -> list[tuple[str, Event]]:
     return [(_text(rel), cachefile.decode_event(event)) for rel, event in data]
 
 
-def _report_of_data(data: Any) -> list[tuple[str, int, int, str, str]]:
-    """A race's report: (relative path, line, column, message, severity) per problem."""
-    return [
-        (_text(rel), _integer(line), _integer(column), _text(message), _text(severity))
-        for rel, line, column, message, severity in data
-    ]
-
-
 def _shards_of_data(data: Any) -> dict[str, str]:
     shards = {_text(race): _text(name) for race, name in data.items()}
     for name in shards.values():  # a file name in the cache's folder, nothing else
@@ -793,14 +787,21 @@ class Store:
 
     def report(self, name: str) -> list[Problem] | None:
         """What ``validate`` found in the race of race file ``name``, if it was recorded."""
-        found = _decoded(_report_of_data, _read(self.home / f"report-{name[5:]}"))
-        if found is None:
-            return None
+        data = _read(self.home / f"report-{name[5:]}")
         prefix = str(self._events_dir)
-        return [
-            Problem(f"{prefix}/{rel}", line, column, message, severity)
-            for rel, line, column, message, severity in found
-        ]
+        try:  # one pass: 30,000 warnings are built and checked as they are read
+            found = [
+                Problem(f"{prefix}/{rel}", line, column, message, severity)
+                for rel, line, column, message, severity in data
+                if type(rel) is str and type(message) is str
+            ]
+        except (TypeError, ValueError):
+            return None
+        whole = len(found) == len(data) and all(
+            type(p.line) is int and type(p.column) is int and p.severity in _SEVERITIES
+            for p in found
+        )
+        return found if whole else None
 
     def save(
         self,
