@@ -435,6 +435,16 @@ def test_a_cache_directory_someone_else_may_write_is_not_used(
     ] == (result.stderr.splitlines())
     assert [] == list(home.iterdir())  # nothing written there either
     assert "Holdouts (1): RO" in result.stdout
+    # `new` loads twice (before and after writing its file): still one warning
+    new = ["--cache-dir", str(home), "new", "endorsement", "--date", "2024-06-18"]
+    new += ["--members", "HU", "--candidate", "mark-rutte"]
+    new += ["--summary", "Hungary's backing, reported again"]
+    new += ["--document", "seeds/003_30db4212d268332d.txt", "--published", "2024-06-18/2024-06-19"]
+    new += ["--quote", "Hungary is ready to support PM Rutte’s bid"]
+    result = CliRunner().invoke(main, new)
+    assert 0 == result.exit_code, result.output
+    warnings = [line for line in result.stderr.splitlines() if "not using the cache" in line]
+    assert 1 == len(warnings)
 
 
 def test_a_cache_directory_owned_by_someone_else_is_not_used(

@@ -121,15 +121,19 @@ def store(directory: Path) -> Store | None:
     someone else owns)."""
     from timeline.storage.cache import Store, default_directory, untrusted
 
-    settings = click.get_current_context().find_root().params
+    context = click.get_current_context()
+    settings = context.find_root().params
     if settings.get("no_cache"):
         return None
-    home = settings.get("cache_dir") or default_directory()
-    distrust = untrusted(home)
-    if distrust is not None:
-        click.echo(f"warning: not using the cache in {home}: {distrust}", err=True)
-        return None
-    return Store(home, directory)
+    key = f"timeline.store:{directory}"  # asked twice by `new`: one answer, one warning
+    if key not in context.meta:
+        home = settings.get("cache_dir") or default_directory()
+        distrust = untrusted(home)
+        if distrust is not None:
+            click.echo(f"warning: not using the cache in {home}: {distrust}", err=True)
+        context.meta[key] = None if distrust is not None else Store(home, directory)
+    found: Store | None = context.meta[key]
+    return found
 
 
 def opened(events: Path | None) -> Loaded:
