@@ -635,10 +635,6 @@ def _stem(rel: str) -> str:
     return name[: name.rfind(".")]
 
 
-def _by_load_order(entry: tuple[str, Event]) -> tuple[tuple[int, str], ...]:
-    return load_order(entry[0])
-
-
 def _metadata_problems(
     root: Path, records: Mapping[str, SeedRecord], documents: set[str], warnings: bool
 ) -> Iterator[Problem]:
