@@ -19,7 +19,6 @@ Two kinds of checks live here:
 
 from __future__ import annotations
 
-import collections
 import datetime
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -290,27 +289,11 @@ def early_findings(sums: Sequence[RaceFacts]) -> Iterator[Finding]:
                 yield Finding(event_id, where, message)
 
 
-def _dated(facts: Iterable[Facts]) -> dict[str, list[tuple[str, Facts, Field]]]:
-    """Per seed document, each citation that dates it: (date as written, event, where)."""
-    cited: dict[str, list[tuple[str, Facts, Field]]] = {}
-    for fact in facts:
-        for citation in fact.cited:
-            if citation.published is not None:
-                cited.setdefault(citation.document, []).append(
-                    (citation.published, fact, (*citation.where, "published"))
-                )
-    return cited
-
-
-def _usual_date(uses: Sequence[tuple[str, Facts, Field]]) -> tuple[str, int]:
-    """The date most citations give a document, and how many give it (ties: the first)."""
-    return collections.Counter(date for date, _, _ in uses).most_common(1)[0]
-
-
 def publication_dates(facts: Iterable[Facts]) -> dict[str, str]:
     """Each cited seed document's publication date: the one most of its citations give
-    (what the checks hold every citation of it to)."""
-    return {document: _usual_date(uses)[0] for document, uses in _dated(facts).items()}
+    (what the checks hold every citation of it to), by the rule of :func:`usual_dates`."""
+    sums = race_facts("", ((str(n), fact) for n, fact in enumerate(facts)))
+    return {document: date for document, (date, _) in usual_dates([sums], int).items()}
 
 
 def seed_record_findings(

@@ -441,12 +441,12 @@ class Columns:
     def entry(self, rel: str) -> tuple[Stat, bytes]:
         """The stat and digest of the file ``rel``."""
         label = _label(rel)
+        packed: bytes | bytearray
         if label in self.parts:
             paths, packed = self.parts[label]
         else:
             assert self._manifest is not None
-            paths, recorded = self._manifest.part(label)
-            packed = bytearray(recorded)
+            paths, packed = self._manifest.part(label)
         if label not in self._where or len(self._where[label]) != len(paths):
             self._where[label] = dict(zip(paths, range(len(paths)), strict=True))
         offset = self._where[label][rel] * _ENTRY.size
