@@ -19,20 +19,16 @@ Every event cites the copy that first showed it (its ``published`` day is the co
 day), so ``timeline state --known-on DAY`` shows, on each copy's day, exactly the
 points FiveThirtyEight showed.
 
-The traps the data sets (see its SOURCE.md) are handled here: an endorser is known by
-name and state, and by category too where two rows of one copy share a name and a state
-(Eric Johnson of Texas, a DNC member and the mayor of Dallas); rows without a date are
-the universe, not endorsements; a copy that gives another source for the same
-endorsement is kept as dissent, not hidden.
+The traps the data sets (see its SOURCE.md) are handled here and in
+``fivethirtyeight_copies.py``, which reads the copies and names the endorsers: an
+endorser is known by name and state, and by category too where two rows of one copy
+share a name and a state (Eric Johnson of Texas, a DNC member and the mayor of Dallas);
+rows without a date are the universe, not endorsements; a copy that gives another source
+for the same endorsement is kept as dissent, not hidden.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
-import re
-import unicodedata
 import urllib.parse
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -40,6 +36,7 @@ from pathlib import Path
 import attrs
 
 from timeline.errors import ImportFailure, InvalidField
+from timeline.importers.fivethirtyeight_copies import Copy, EndorserIds, read_copies, slug
 from timeline.model.dates import parse_date
 from timeline.model.events import (
     Citation,
@@ -59,27 +56,7 @@ OFFICE = "Democratic nominee for President of the United States, 2020"
 PUBLISHER = "FiveThirtyEight / ABC News"
 FILE_URL = "https://projects.fivethirtyeight.com/endorsements-2020-data/endorsements-2020.csv"
 RULE = Rule(count="points")
-COLUMNS = (
-    "date", "position", "city", "state", "endorser", "endorsee", "endorser party",
-    "source", "order", "category", "body", "district", "points",
-)  # fmt: skip
-
-#: A copy is read up to this size (the largest is about 106 KB) and this many rows.
-MAX_COPY_BYTES = 4 << 20
-MAX_ROWS = 20_000
-_COPY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})_[^/]*\.csv")
 _PARTIES = {"D": "democrat", "R": "republican", "I": "independent"}
-
-_Key = tuple[str, ...]  # an endorser: (name, state) or (name, state, category)
-
-
-@attrs.frozen
-class Copy:
-    """One dated copy of the file: its day and its rows."""
-
-    day: datetime.date
-    path: Path
-    rows: tuple[dict[str, str], ...]
 
 
 @attrs.frozen
@@ -94,111 +71,7 @@ class _Choice:
     row: dict[str, str]
 
 
-def read_copies(folder: Path) -> list[Copy]:
-    """Every ``YYYY-MM-DD_*.csv`` under ``folder``, read and checked, oldest first."""
-    copies = []
-    for path in sorted(folder.glob("*.csv")):
-        name = _COPY_NAME.fullmatch(path.name)
-        if name is None:
-            raise ImportFailure(f"{path}: name a copy YYYY-MM-DD_<anything>.csv by its day")
-        if not path.is_file() or path.stat().st_size > MAX_COPY_BYTES:
-            raise ImportFailure(f"{path}: not a regular file of at most {MAX_COPY_BYTES} bytes")
-        try:
-            day = datetime.date.fromisoformat(name.group(1))
-            text = path.read_text(encoding="utf-8")
-        except (ValueError, OSError) as exc:
-            raise ImportFailure(f"{path}: cannot be read: {exc}") from None
-        copies.append(Copy(day, path, _rows(path, text)))
-    if not copies:
-        raise ImportFailure(f"{folder}: no copies (YYYY-MM-DD_*.csv) found")
-    if len({copy.day for copy in copies}) != len(copies):
-        raise ImportFailure(f"{folder}: two copies are of the same day")
-    return copies
-
-
-def _rows(path: Path, text: str) -> tuple[dict[str, str], ...]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None or tuple(header) != COLUMNS:
-        raise ImportFailure(f"{path}:1: the header is not the 13 columns of endorsements-2020.csv")
-    rows: list[dict[str, str]] = []
-    for line, values in enumerate(reader, start=2):
-        if len(rows) >= MAX_ROWS:
-            raise ImportFailure(f"{path}: more than {MAX_ROWS} rows")
-        if len(values) != len(COLUMNS):
-            raise ImportFailure(f"{path}:{line}: {len(values)} columns, not {len(COLUMNS)}")
-        row = dict(zip(COLUMNS, values, strict=True))
-        row["line"] = str(line)
-        problem = _row_problem(row)
-        if problem:
-            raise ImportFailure(f"{path}:{line}: {problem}")
-        rows.append(row)
-    return tuple(rows)
-
-
-def _row_problem(row: dict[str, str]) -> str | None:
-    if not row["endorser"].strip():
-        return "no endorser"
-    if not re.fullmatch(r"[0-9]{1,3}", row["points"]):
-        return f"points {row['points']!r} is not a whole number"
-    if bool(row["date"]) != bool(row["endorsee"]):
-        return "an endorsement has both a date and an endorsee, a potential endorser neither"
-    if row["date"]:
-        try:
-            datetime.date.fromisoformat(row["date"])
-        except ValueError:
-            return f"date {row['date']!r} is not YYYY-MM-DD"
-    return None
-
-
-def slug(text: str) -> str:
-    """``text`` as a slug: ``Nydia M. Velázquez`` -> ``nydia-m-velazquez``."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return "-".join(re.findall(r"[a-z0-9]+", plain.lower().replace("'", "")))
-
-
-def _name_key(row: dict[str, str]) -> tuple[str, str]:
-    """An endorser's name and state, as a slug: the copies spell one name in several
-    ways (``William Lacy Clay Jr.``, ``William Lacy Clay, Jr.``)."""
-    return (slug(row["endorser"]), row["state"])
-
-
-def _shared_names(copies: Sequence[Copy]) -> set[tuple[str, str]]:
-    """Names and states that two rows of one copy share: two people, or two seats."""
-    shared = set()
-    for copy in copies:
-        seen: set[tuple[str, str]] = set()
-        for row in copy.rows:
-            pair = _name_key(row)
-            if pair in seen:
-                shared.add(pair)
-            seen.add(pair)
-    return shared
-
-
-class _Ids:
-    """Member ids of endorsers: ``<state>-<name>``, and the category where two rows of
-    one copy share a name and a state."""
-
-    def __init__(self, copies: Sequence[Copy]) -> None:
-        self._shared = _shared_names(copies)
-        self._ids: dict[_Key, str] = {}
-
-    def of(self, row: dict[str, str]) -> str:
-        """The id of the endorser of ``row``."""
-        pair = _name_key(row)
-        key = (*pair, slug(row["category"])) if pair in self._shared else pair
-        found = self._ids.get(key)
-        if found is None:
-            parts = (row["state"] or "us", key[0], *key[2:])
-            found = slug("-".join(parts))[:64].strip("-")
-            if found in self._ids.values():
-                raise ImportFailure(f"two endorsers would share the id {found!r}")
-            self._ids[key] = found
-        return found
-
-
-def _member(ids: _Ids, row: dict[str, str]) -> Member:
+def _member(ids: EndorserIds, row: dict[str, str]) -> Member:
     party = row["endorser party"]
     groups = [slug(row["category"]) or "uncategorised"]
     if party:
@@ -234,7 +107,7 @@ def _who(row: dict[str, str]) -> str:
     return f"{row['endorser']} ({where})" if where else row["endorser"]
 
 
-def _opening(copy: Copy, ids: _Ids, first_day: str) -> Opening:
+def _opening(copy: Copy, ids: EndorserIds, first_day: str) -> Opening:
     members = sorted((_member(ids, row) for row in copy.rows), key=lambda m: m.id)
     points = sum(m.weight("points") for m in members)
     return Opening(
@@ -257,7 +130,7 @@ def _opening(copy: Copy, ids: _Ids, first_day: str) -> Opening:
     )
 
 
-def _choices(copies: Sequence[Copy], ids: _Ids) -> list[list[_Choice]]:
+def _choices(copies: Sequence[Copy], ids: EndorserIds) -> list[list[_Choice]]:
     """Each copy's endorsements."""
     return [
         [
@@ -376,7 +249,7 @@ def _endorsement(choice: _Choice, dissent: tuple[Dissent, ...]) -> Endorsement:
 
 
 def _changes(
-    copies: Sequence[Copy], ids: _Ids, choices: Sequence[Sequence[_Choice]]
+    copies: Sequence[Copy], ids: EndorserIds, choices: Sequence[Sequence[_Choice]]
 ) -> list[Event]:
     """What changes in the universe from each copy to the next."""
     events: list[Event] = []
@@ -456,7 +329,7 @@ def _joins_by(listed_in: Copy, member: Member, choice: _Choice) -> ElectorateCha
 
 def endorsement_primary(copies: Sequence[Copy]) -> list[Event]:
     """The events of the race (see the module's docstring)."""
-    ids = _Ids(copies)
+    ids = EndorserIds(copies)
     choices = _choices(copies, ids)
     flat = [choice for copy_choices in choices for choice in copy_choices]
     if not flat:
