@@ -1,4 +1,8 @@
-"""``timeline new TYPE``: write a new, valid event file from options (one subcommand per type)."""
+"""``timeline new TYPE``: write a new, valid event file from options (one subcommand per type).
+
+The command, its options and their help, and writing the file; checking the values
+given and asking for the missing ones is ``new_answers.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +11,28 @@ import os
 import sys
 import typing
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 import click
 
 from timeline.cli.common import events_dir, opened, store, today
-from timeline.engine.checks import facts_of, publication_dates
-from timeline.errors import (
-    CommandError,
-    EventDataError,
-    InvalidField,
-    LoadError,
-    UnknownRaceError,
-    UsageProblem,
-    format_path,
+from timeline.cli.new_answers import (
+    AUTOMATIC,
+    SOURCE_OPTIONS,
+    Asker,
+    Seeds,
+    given_problems,
+    option_problem,
 )
-from timeline.formats.codec import FieldPath, check_value, structure_event, unstructure_event
-from timeline.model.events import EVENT_TYPES, SCHEMA, Citation, Correction, Event
+from timeline.engine.checks import facts_of, publication_dates
+from timeline.errors import CommandError, EventDataError, LoadError, UnknownRaceError, UsageProblem
+from timeline.formats.codec import structure_event, unstructure_event
+from timeline.model.events import EVENT_TYPES, Correction, Event
 from timeline.storage.load import Loaded, check_repository
 from timeline.storage.reading import SeedCache
 from timeline.storage.repository import Repository
 from timeline.storage.write import suggest_id, write_new_event
-
-T = TypeVar("T")
 
 #: Where the repository keeps the generated JSON Schema (checked by tests/test_schema.py).
 SCHEMA_FILE = Path("docs") / "event.schema.json"
@@ -57,15 +59,10 @@ def new() -> None:
     """
 
 
-# Fields the envelope fills in itself, and source fields offered as plain options.
-_AUTOMATIC = ("id", "race", "sources", "dissent", "type")
-_SOURCE_OPTIONS = ("document", "url", "publisher", "published", "quote")
-
-
 def _new_command(type_name: str, cls: type[Event]) -> click.Command:
     hints = typing.get_type_hints(cls)
     attrs.resolve_types(cls)  # field.type the type, not its text (events.py defers annotations)
-    fields = [f for f in attrs.fields(cls) if f.name not in _AUTOMATIC and f.name != "replacement"]
+    fields = [f for f in attrs.fields(cls) if f.name not in AUTOMATIC and f.name != "replacement"]
     params: list[click.Parameter] = [
         click.Option(["--id"], help="The event id. Default: the date and the summary's words."),
         click.Option(["--race"], help="The race. Default: the repository's only race."),
@@ -90,7 +87,7 @@ def _new_command(type_name: str, cls: type[Event]) -> click.Command:
                 + _FIELD_HELP.get(field.name, ""),
             )
         )
-    params += [click.Option([f"--{name}"], help=_FIELD_HELP[name]) for name in _SOURCE_OPTIONS]
+    params += [click.Option([f"--{name}"], help=_FIELD_HELP[name]) for name in SOURCE_OPTIONS]
 
     def run(**options: Any) -> None:
         _create(cls, fields, options)
@@ -169,14 +166,32 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
         or _only_race(loaded, options.get("date"))
     )
     dates = publication_dates(facts_of(event) for event in repository.events)
-    seeds = _Seeds(SeedCache(repository.root), dates)
+    seeds = Seeds(SeedCache(repository.root), dates)
     # What was given as options is checked before anything is asked, so that no answer
     # is lost to a bad option; then each answer is checked as it is given.
-    given = _given_problems(cls, fields, options, seeds)
+    given = given_problems(cls, fields, options, seeds)
     if given:
         raise CommandError("\n".join(given))  # the new event's data: exit 1
     interactive = _interactive()
-    asker = _Asker(interactive=interactive, seeds=seeds)
+    data = _event_data(cls, fields, options, race, Asker(interactive=interactive, seeds=seeds))
+    if cls is Correction and "corrects" in data:
+        data["replacement"] = _replacement_of(repository, data["corrects"])
+    data["id"] = options["id"] or suggest_id(
+        str(data.get("date", "")), str(data.get("summary", ""))
+    )
+    path = _write(_structured(data), repository, directory, race)
+    _check_written(path, directory, interactive)
+    click.echo(str(path))
+
+
+def _event_data(
+    cls: type[Event],
+    fields: list[attrs.Attribute[Any]],
+    options: dict[str, Any],
+    race: str,
+    asker: Asker,
+) -> dict[str, Any]:
+    """The new event as data: the values given, the missing ones asked for, its source."""
     data: dict[str, Any] = {"type": cls.TYPE, "race": race}
     for field in fields:
         value = options[field.name]
@@ -184,7 +199,7 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
             value = asker.ask(cls, field)
         if value not in (None, ()):
             data[field.name] = list(value) if isinstance(value, tuple) else value
-    source = {name: options[name] for name in _SOURCE_OPTIONS if options[name] is not None}
+    source = {name: options[name] for name in SOURCE_OPTIONS if options[name] is not None}
     # the document before the quote: the quote is checked against it
     if "document" not in source and "url" not in source:
         source["document"] = asker.ask_source("document", source)
@@ -192,20 +207,28 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
         if required not in source:
             source[required] = asker.ask_source(required, source)
     data["sources"] = [source]
-    if cls is Correction and "corrects" in data:
-        data["replacement"] = _replacement_of(repository, data["corrects"])
-    data["id"] = options["id"] or suggest_id(
-        str(data.get("date", "")), str(data.get("summary", ""))
-    )
+    return data
+
+
+def _structured(data: dict[str, Any]) -> Event:
+    """The event ``data`` describes; its problems are named by their options."""
     try:
-        event = structure_event(data)
+        return structure_event(data)
     except EventDataError as exc:
         raise CommandError("\n".join(option_problem(p, m) for p, m in exc.problems)) from None
+
+
+def _write(event: Event, repository: Repository, directory: Path, race: str) -> Path:
+    """Write ``event`` beside its race's other files; its path."""
     target = _race_directory(repository, directory, race)
     _require_inside(target, directory)
-    path = write_new_event(
+    return write_new_event(
         target, event, taken=set(repository.files), schema=repository.root / SCHEMA_FILE
     )
+
+
+def _check_written(path: Path, directory: Path, interactive: bool) -> None:
+    """Validate the repository with the new file; remove it again if it does not pass."""
     # the same loader again: only the new file is read, and the checks across files run
     check = check_repository(directory, today=today(), store=store(directory))
     if check.errors:
@@ -218,97 +241,6 @@ def _create(cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[
     for warning in check.warnings:
         if warning.path == str(path):
             click.echo(str(warning), err=True)
-    click.echo(str(path))
-
-
-def option_problem(path: FieldPath, message: str) -> str:
-    """A problem of the event being written, named by the option that gives the field:
-    ``sources[0].publisher`` is ``--publisher``, ``members[2]`` is ``--members``."""
-    if path[:2] == ("sources", 0) and len(path) > 2 and path[2] in _SOURCE_OPTIONS:
-        path = path[2:]
-    if path and isinstance(path[0], str) and path[0] not in _AUTOMATIC:
-        return f"--{path[0].replace('_', '-')}: {message}"
-    if path[:1] == ("id",):
-        return f"--id: {message}"
-    return f"{format_path(path)}: {message}"
-
-
-def _given_problems(
-    cls: type[Event], fields: list[attrs.Attribute[Any]], options: dict[str, Any], seeds: _Seeds
-) -> list[str]:
-    """The problems of the values given as options, each on its own."""
-    problems: list[str] = []
-    for field in fields:
-        value = options[field.name]
-        if value not in (None, ()):
-            problems += _value_problems(cls, field, list(value) if _is_many(field) else value)
-    source = {name: options[name] for name in _SOURCE_OPTIONS if options[name] is not None}
-    for name in _SOURCE_OPTIONS:
-        if name in source:
-            problems += _source_problems(name, source, seeds)
-    return problems
-
-
-def _value_problems(cls: type[Event], field: attrs.Attribute[Any], value: Any) -> list[str]:
-    problems = check_value(cls, field.name, value)
-    option = f"--{field.name.replace('_', '-')}"
-    if problems and _is_many(field):
-        # `--electorate "AT BE BG"`: several values in one; say how to give them
-        for item in value:
-            parts = item.split()
-            if len(parts) > 1 and not check_value(cls, field.name, parts):
-                repeated = " ".join(f"{option} {part}" for part in parts)
-                count = f"{item!r} holds {len(parts)} values"
-                return [f"{option}: {count}; repeat {option} for each one: {repeated}"]
-    return [option_problem(path, message) for path, message in problems]
-
-
-@attrs.frozen
-class _Seeds:
-    """What an answer about a source is checked against: the seed documents, and the
-    publication date the repository's citations give each one."""
-
-    documents: SeedCache
-    published: dict[str, str]
-
-
-def _source_problems(name: str, source: dict[str, Any], seeds: _Seeds) -> list[str]:
-    """The problems of source option ``name`` given what else ``source`` holds."""
-    value = source[name]
-    option = f"--{name}"
-    problems = [option_problem(p, m) for p, m in check_value(Citation, name, value)]
-    if problems:
-        return problems
-    if name == "document":
-        try:
-            Citation(document=value, quote="-")
-        except InvalidField as exc:
-            return [f"{option}: {exc}"]
-        if not seeds.documents.has(value):
-            return [f"{option}: {value} does not exist in the repository's seeds/"]
-    if name == "url":
-        try:
-            Citation(url=value, publisher="-", quote="-")
-        except InvalidField as exc:
-            return [f"{option}: {exc}"]
-    document = source.get("document")
-    if name == "quote" and document is not None and seeds.documents.has(document):
-        for _, message in seeds.documents.check(Citation(document=document, quote=value)):
-            return [f"{option}: {message}"]
-    usual = seeds.published.get(document) if document is not None else None
-    if name == "published" and usual is not None and value.strip() != usual:
-        return [f"{option}: {value}, but the other citations of {document} date it {usual}"]
-    return []
-
-
-def _is_many(field: attrs.Attribute[Any]) -> bool:
-    return typing.get_origin(field.type) is tuple  # types resolved in _new_command
-
-
-def _lists_members(field: attrs.Attribute[Any]) -> bool:
-    """Whether the field is a list of member codes (asked for on one line), not of texts
-    (asked for one per line: a condition has spaces)."""
-    return bool(field.metadata.get(SCHEMA, {}).get("items") == {"$ref": "#/$defs/member"})
 
 
 def _interactive() -> bool:
@@ -341,63 +273,6 @@ def _only_race(loaded: Loaded, date: str | None) -> str:
         return open_then[0]
     listed = ", ".join(open_then or races) or "none yet"
     raise UnknownRaceError(f"choose a race with --race ({listed})")
-
-
-def _unless(problems: list[str], answer: T) -> T:
-    """``answer``, unless it has problems: then they are said, and it is asked again."""
-    if problems:
-        raise click.BadParameter("; ".join(problems))
-    return answer
-
-
-class _Asker:
-    """Asks for what is missing, at a terminal, and checks each answer as it is given: a
-    bad answer is said at once and asked again, so no earlier answer is lost."""
-
-    def __init__(self, *, interactive: bool, seeds: _Seeds) -> None:
-        self._interactive = interactive
-        self._seeds = seeds
-
-    def _require_terminal(self, name: str) -> None:
-        if not self._interactive:
-            raise click.UsageError(f"missing --{name.replace('_', '-')}")
-
-    def ask(self, cls: type[Event], field: attrs.Attribute[Any]) -> Any:
-        self._require_terminal(field.name)
-        if _is_many(field) and not _lists_members(field):
-            return self._ask_lines(cls, field)
-        many = _is_many(field)
-
-        def check(answer: str) -> Any:
-            value = answer.replace(",", " ").split() if many else answer
-            return _unless(_value_problems(cls, field, value), value)
-
-        prompt = f"{field.name}{' (separated by spaces)' if many else ''}"
-        return click.prompt(prompt, value_proc=check, err=True)
-
-    def _ask_lines(self, cls: type[Event], field: attrs.Attribute[Any]) -> list[str]:
-        """A list of texts, one per answer, ended by an empty answer."""
-        items: list[str] = []
-        while True:
-            label = f"{field.name} {len(items) + 1}" + (" (empty to end)" if items else "")
-
-            def check(answer: str) -> str:
-                if not answer.strip():  # the end of the list, which needs one item
-                    return _unless([] if items else ["give at least one"], answer)
-                return _unless(_value_problems(cls, field, [*items, answer]), answer)
-
-            answer = click.prompt(label, default="", show_default=False, value_proc=check, err=True)
-            if not answer.strip():
-                return items
-            items.append(answer)
-
-    def ask_source(self, name: str, source: dict[str, Any]) -> str:
-        self._require_terminal(name)
-
-        def check(answer: str) -> str:
-            return _unless(_source_problems(name, {**source, name: answer}, self._seeds), answer)
-
-        return str(click.prompt(name, value_proc=check, err=True))
 
 
 def _replacement_of(repository: Repository, event_id: str) -> dict[str, Any]:
