@@ -12,6 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timeline import Event, RaceState, Replayer, ReplayError, fold, replay, replay_order
+from timeline.engine.replayer import plain_endorsement
+from timeline.engine.transitions import endorsement
+from timeline.model.events import Endorsement
 
 import reference_fold
 from strategies import RACE, races, raw_race
@@ -73,3 +76,25 @@ def test_resuming_from_a_frozen_state_agrees(events: list[Event], data: st.DataO
     cut = data.draw(st.integers(0, len(ordered)), label="cut")
     middle = replay(RaceState(RACE), ordered[:cut])
     assert replay(middle, ordered[cut:]) == reference_fold.fold(RaceState(RACE), events)
+
+
+@given(races())
+def test_the_fast_path_means_what_the_general_rule_means(events: list[Event]) -> None:
+    """Wherever the replay takes the fast path for plain support, the general rule
+    (``transitions.endorsement``) gives the same state from the same working copy."""
+    ordered = replay_order(events)
+    checked = 0
+    for cut, event in enumerate(ordered):
+        if not (isinstance(event, Endorsement) and not event.conditions):
+            continue
+        before = replay(RaceState(RACE), ordered[:cut])
+        candidate = Replayer(before).candidates.get(event.candidate)
+        if candidate is None or candidate.gone or candidate.stances:
+            continue  # the guard sends it to the general rule
+        fast, general = Replayer(before), Replayer(before)
+        plain_endorsement(fast, event, fast.candidates[event.candidate])
+        endorsement(general, event)
+        assert fast.state() == general.state()
+        checked += 1
+        if checked == 3:
+            break

@@ -27,7 +27,8 @@ import bisect
 import datetime
 from collections.abc import Sequence
 
-from timeline.engine.fold import Replayer, replay_order, reported_by, supersede
+from timeline.engine.fold import replay_order, reported_by, supersede
+from timeline.engine.replayer import Replayer
 from timeline.errors import ReplayError
 from timeline.model.events import Correction, Event, Retraction
 from timeline.model.state import RaceState

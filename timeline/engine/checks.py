@@ -25,7 +25,8 @@ from typing import Any
 
 import attrs
 
-from timeline.engine.fold import Replayer, replay_key, told_at
+from timeline.engine.fold import replay_key, told_at
+from timeline.engine.replayer import Replayer
 from timeline.errors import ReplayError, format_path
 from timeline.model.dates import Date, parse_date
 from timeline.model.events import (

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 import attrs
 
-from timeline.engine.fold import Replayer, races, told_at
+from timeline.engine.fold import races, told_at
+from timeline.engine.replayer import Replayer
 from timeline.model.events import Event, Opening
 from timeline.model.state import RaceState
 
