@@ -61,7 +61,7 @@ def new() -> None:
 
 def _new_command(type_name: str, cls: type[Event]) -> click.Command:
     hints = typing.get_type_hints(cls)
-    attrs.resolve_types(cls)  # field.type the type, not its text (events.py defers annotations)
+    attrs.resolve_types(cls)  # field.type the type, not its text (the model defers annotations)
     fields = [f for f in attrs.fields(cls) if f.name not in AUTOMATIC and f.name != "replacement"]
     params: list[click.Parameter] = [
         click.Option(["--id"], help="The event id. Default: the date and the summary's words."),
