@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timeline import Correction, Event, told_at
-from timeline.engine import checks
+from timeline.engine import replay_checks as checks
 from timeline.engine.checks import Finding
 from timeline.engine.fold import reported_by
 
@@ -40,10 +40,5 @@ def test_resuming_reports_what_replaying_every_day_reports(events: list[Event], 
     """Drawn races (their sources published on drawn days, so events are often reported
     before what they need) give the same problems, in the same order, for any spacing
     of the saved states."""
-    spacing = checks.EVERY
-    checks.EVERY = every
-    try:
-        resumed = list(checks.as_reported_findings(events))
-    finally:
-        checks.EVERY = spacing
+    resumed = list(checks.as_reported_findings(events, every=every))
     assert list(_day_by_day(events)) == resumed

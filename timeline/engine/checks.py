@@ -4,46 +4,37 @@ A :class:`Finding` names an event, a field of its file and a message; it knows n
 path and no line. The loader (``timeline.storage.load``) turns findings into
 ``path:line:col`` problems at the edge, where files are.
 
-Two kinds of checks live here:
+The checks that need only facts live here:
 
 - **Across files, on facts.** Publication dates, supersessions, the seeds' records and
   sources published too early need only a few facts of each event (:class:`Facts`: its
   id, race, type, target and the seed documents it cites), not the event. The cache
   keeps the facts of every file, so after an edit of one file these checks run on the
   facts of 100,000 files without decoding one event.
-- **Replays.** Every version of a race's history is replayed (before and after each
-  correction counts), and with ``as_reported`` the race as known on each day a report
-  appeared; both need the events of that race only, so an edit replays the races it
-  touched.
+- **Replays** are in :mod:`timeline.engine.replay_checks`; they need the events of a
+  race, not only its facts.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from timeline.engine.fold import replay_key, told_at
-from timeline.engine.replayer import Replayer
-from timeline.errors import ReplayError, format_path
+from timeline.engine.fold import replay_key
+from timeline.errors import format_path
 from timeline.model.dates import Date, parse_date
 from timeline.model.events import (
-    Appointment,
     Correction,
-    Endorsement,
     Event,
     Retraction,
 )
 from timeline.model.seeds import METADATA, SeedRecord, overlaps
-from timeline.model.state import RaceState
 
 #: Where in an event's file a value is: keys and list indexes, as ``format_path`` shows them.
 Field = tuple[str | int, ...]
-
-_ONE_DAY = datetime.timedelta(days=1)
-_FIRST = datetime.date.min
 
 
 @attrs.frozen
@@ -329,154 +320,3 @@ def _date(text: str) -> Date:
     if text not in _DATES:
         _DATES[text] = parse_date(text)
     return _DATES[text]
-
-
-# -- replays ------------------------------------------------------------------------------
-
-
-def by_race(events: Iterable[Event]) -> dict[str, list[Event]]:
-    """``events`` grouped by race, the races sorted, each race's events in their order."""
-    grouped: dict[str, list[Event]] = {}
-    for event in events:
-        grouped.setdefault(event.race, []).append(event)
-    return dict(sorted(grouped.items()))
-
-
-def versions(events: Sequence[Event], race: str) -> Iterator[tuple[list[Event], dict[str, str]]]:
-    """Every version of ``race``'s history, in replay order, with the corrections that
-    count in it (corrected id -> correction id).
-
-    A race's history changes on the day each retraction or correction counts: before
-    the first, the events as filed; from then on, as superseded. Each version is told
-    as on the day before the next change, so every ``state_at`` query replays a prefix
-    of one of them.
-    """
-    changes = [e for e in events if isinstance(e, Retraction | Correction)]
-    # the last day of each version: the day before each change counts, and the end of time
-    last_days = sorted({c.date.latest - _ONE_DAY for c in changes if c.date.latest > _FIRST})
-    for last in [*last_days, datetime.date.max]:
-        corrected = {
-            c.corrects: c.id
-            for c in changes
-            if isinstance(c, Correction) and c.date.counts_by(last)
-        }
-        yield told_at(events, last, race), corrected
-
-
-def replay_findings(
-    events: Sequence[Event], only: Collection[str] | None = None, warnings: bool = True
-) -> Iterator[Finding]:
-    """Replay every version of every race's history (of the races in ``only``, when
-    given); report what does not fit, once each. Without ``warnings``, errors only."""
-    seen: set[Finding] = set()
-    for race, mine in by_race(events).items():
-        if only is not None and race not in only:
-            continue
-        for history, corrected in versions(mine, race):
-            for finding in replay(race, history, corrected, warn=warnings):
-                if finding not in seen:
-                    seen.add(finding)
-                    yield finding
-
-
-def as_reported_findings(
-    events: Sequence[Event], only: Collection[str] | None = None
-) -> Iterator[Finding]:
-    """Replay each race as known on each day a report appeared; report what does not fit.
-
-    An event reported before the events it needs (an endorsement before any report of
-    the candidacy) would make ``--known-on`` fail on those days.
-    """
-    seen: set[tuple[str, str]] = set()
-    for race, mine in by_race(events).items():
-        if only is not None and race not in only:
-            continue
-        # each event's first report, computed once (a property; asked for on every day)
-        reports = [(e, e.reported) for e in mine]
-        days = sorted({day for _, day in reports if day is not None})
-        previous: list[Event] = []
-        saved = [RaceState(race)]  # saved[i]: the state after the first i * EVERY events
-        for day in days:
-            # A later day adds reports, mostly of recent events: the replay of the day
-            # before stands up to the first event that differs; resume from a saved state.
-            known = [e for e, first in reports if first is not None and first <= day]
-            history = told_at(known, datetime.date.max, race)  # as reported by ``day``
-            base = min(_common_prefix(previous, history) // EVERY, len(saved) - 1)
-            del saved[base + 1 :]
-            corrected = {e.corrects: e.id for e in known if isinstance(e, Correction)}
-            for finding in replay(race, history, corrected, start=base, saved=saved, warn=False):
-                if finding.severity == "error" and (finding.event, finding.message) not in seen:
-                    seen.add((finding.event, finding.message))
-                    yield attrs.evolve(finding, message=f"as reported by {day}: {finding.message}")
-            previous = history
-
-
-#: Events between the states saved while replaying a race as reported on each day.
-EVERY = 64
-
-
-def _common_prefix(first: Sequence[Event], second: Sequence[Event]) -> int:
-    """How many events the two replay orders share at their start."""
-    for index, (a, b) in enumerate(zip(first, second, strict=False)):
-        if a is not b:
-            return index
-    return min(len(first), len(second))
-
-
-def replay(
-    race: str,
-    history: list[Event],
-    corrected: Mapping[str, str],
-    *,
-    start: int = 0,
-    saved: list[RaceState] | None = None,
-    warn: bool = True,
-) -> Iterator[Finding]:
-    """The findings of replaying ``history`` (in replay order); with ``saved``, from the
-    state ``saved[start]`` after ``start * EVERY`` events, saving a state every ``EVERY``.
-    Without ``warn``, errors only: no check for warnings is made. A finding about an
-    event that a correction replaced is about the correction's ``replacement``."""
-    replayer = Replayer(saved[start] if saved is not None else RaceState(race))
-    first = start * EVERY if saved is not None else 0
-
-    def finding(event: Event, field: Field, message: str, severity: str = "error") -> Finding:
-        if event.id in corrected:
-            return Finding(corrected[event.id], ("replacement", *field), message, severity)
-        return Finding(event.id, field, message, severity)
-
-    for index in range(first, len(history)):
-        event = history[index]
-        if saved is not None and index > first and index % EVERY == 0:
-            saved.append(replayer.state())  # the state after ``index`` events
-        repeated = replayer.repeats(event) if warn and type(event) is Endorsement else ()
-        try:
-            replayer.apply(event)  # an event that does not fit changes nothing
-        except ReplayError as exc:
-            yield finding(event, (*exc.field,), exc.message)
-            continue
-        if repeated:
-            assert isinstance(event, Endorsement)
-            members = ", ".join(event.members)
-            yield finding(
-                event,
-                ("members",),
-                f"{members} already back{'s' if len(event.members) == 1 else ''}"
-                f" {event.candidate} since {', '.join(repeated)}, with"
-                f" {'these conditions' if event.conditions else 'no new condition'}:"
-                " this endorsement changes nothing",
-                "warning",
-            )
-        if (
-            warn
-            and isinstance(event, Appointment)
-            and replayer.rule is not None
-            and replayer.rule.decides  # a tracker's rule decides nothing: no warning
-            and not replayer.state().meets_rule(event.candidate)  # the one rule function
-        ):
-            yield finding(
-                event,
-                ("candidate",),
-                f"{event.candidate} is appointed, but the {replayer.rule.value}"
-                " rule is not met by the backing recorded on this date",
-                "warning",
-            )

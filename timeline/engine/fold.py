@@ -58,8 +58,10 @@ __all__ = [
     "state_at",
     "supersede",
     "told_at",
+    "version_ends",
 ]
 
+_ONE_DAY = datetime.timedelta(days=1)
 _RANK: dict[type[Event], int] = {cls: rank for rank, cls in enumerate(EVENT_TYPES.values())}
 
 
@@ -166,6 +168,24 @@ def told_at(
     mine = [e for e in known if e.race == race]
     changes = [e for e in mine if isinstance(e, Retraction | Correction) and e.date.counts_by(at)]
     return replay_order(e for e in supersede(mine, changes) if e.date.counts_by(at))
+
+
+def version_ends(events: Iterable[Event]) -> list[datetime.date]:
+    """The last day of each version of a race's history, in order, the last one
+    ``date.max``. The one place the versions are computed.
+
+    A race's history changes on the day each retraction or correction counts: before
+    the first, the events as filed; from then on, as superseded. A version ends the
+    day before the next change; ``told_at(events, end, race)`` is the version, in
+    replay order, and every ``state_at`` question of a day up to ``end`` (and after
+    the end before it) replays a prefix of it.
+    """
+    days = {
+        e.date.latest - _ONE_DAY
+        for e in events
+        if isinstance(e, Retraction | Correction) and e.date.latest > datetime.date.min
+    }
+    return [*sorted(days), datetime.date.max]
 
 
 def state_at(

@@ -40,19 +40,18 @@ from timeline.engine.checks import (
     Facts,
     Finding,
     RaceFacts,
-    as_reported_findings,
     early_findings,
     facts_of,
     future_dates,
     publication_findings,
     race_facts,
-    replay_findings,
     seed_record_findings,
     supersessions,
     suspects,
     usual_dates,
 )
 from timeline.engine.fold import pick_race
+from timeline.engine.replay_checks import as_reported_findings, replay_findings
 from timeline.engine.summary import RaceSummary, summarize
 from timeline.errors import CacheDamaged, LoadError, Problem
 from timeline.model.events import Event
