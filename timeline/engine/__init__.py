@@ -5,7 +5,8 @@ applied to (``replayer``, ``working``) and what each event does (``transitions``
 ``ballots``); states at many dates from saved states (``checkpoints``), questions
 about the log (``query``), differences between states (``diff``), races at a glance
 (``summary``), and the checks across event files (``checks`` on facts,
-``replay_checks`` on replays), which return findings, not file positions. Pure: no I/O, no clock, no globals.
+``replay_checks`` on replays), which return findings, not file positions. Pure: no
+I/O, no clock, no globals.
 
 May import: ``timeline.errors``, ``timeline.model`` and this package.
 """
