@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from timeline.engine.fold import races, told_at
+from timeline.engine.fold import told_at
 from timeline.engine.replayer import Replayer
 from timeline.model.events import Event, Opening
 from timeline.model.state import RaceState
@@ -53,12 +53,6 @@ def summarize(events: Sequence[Event], race: str) -> RaceSummary:
         appointed=winner.name if winner is not None else None,
         events=len(mine),
     )
-
-
-def summaries(events: Sequence[Event]) -> list[RaceSummary]:
-    """Every race in ``events``, by the day it opened (then by id)."""
-    found = [summarize(events, race) for race in races(events)]
-    return sorted(found, key=lambda s: (s.opened or datetime.date.max, s.race))
 
 
 def open_on(summary: RaceSummary, day: datetime.date) -> bool:

@@ -38,12 +38,6 @@ _DIGEST = 32
 _PLAIN, _DATE, _TEXTS, _RECORDS, _ENUM, _EVENT, _INT, _RECORD, _BOOL = range(9)
 
 
-def dumps(value: Any) -> bytes:
-    """``value`` (JSON data) as the bytes of a cache file."""
-    head, data = dump_parts(value)
-    return head + data
-
-
 def dump_parts(value: Any) -> tuple[bytes, bytes]:
     """The bytes of a cache file in two parts, header and data, to be written one after
     the other (a manifest of 20 MB is not copied once more to join them)."""

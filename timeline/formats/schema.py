@@ -1,8 +1,8 @@
 """A JSON Schema (2020-12) of the event file format, derived from the attrs model.
 
-One source of truth: the schema is computed from the classes in
-``events.py`` (their fields, type hints, defaults and the ``json_schema``
-metadata their field helpers attach), never written by hand. Editors use it
+One source of truth: the schema is computed from the classes of
+``model/events.py`` (their fields, type hints, defaults and the ``json_schema``
+metadata their field helpers in ``model/fields.py`` attach), never written by hand. Editors use it
 to complete and check event files as they are typed; it says less than
 ``timeline validate`` (it cannot know the seeds, the other events or the
 calendar), never more, except that its date pattern knows only the date forms

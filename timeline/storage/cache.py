@@ -229,14 +229,6 @@ class _Manifest:
         size, mtime, ctime, inode, digest_ = _ENTRY.unpack_from(self.part(label)[1], offset)
         return (size, mtime, ctime, inode), digest_
 
-    @property
-    def paths(self) -> list[str]:
-        """Every path, in load order (each part read: for what is rare)."""
-        found: list[str] = []
-        for _, label in self._starts:
-            found += self.part(label)[0]
-        return found
-
 
 def _column(data: Any) -> list[str]:
     """A column of the manifest: one text, its items apart by NUL (none when empty)."""

@@ -274,7 +274,7 @@ class SeedCache:
         """The document as written, if it is a regular UTF-8 file inside ``seeds/``, reached
         through no symbolic link (``seeds/`` itself a link would check quotes against files
         outside the repository), of at most :data:`MAX_SEED_BYTES`."""
-        path = self._root / document  # a plain relative path: events.py checked it
+        path = self._root / document  # a plain relative path: model/envelope.py checked it
         try:
             if path.resolve() != self._root.resolve() / document:
                 self._why[document] = (
