@@ -66,7 +66,7 @@ from timeline import (
 from timeline.engine.checkpoints import RaceIndex
 from timeline.model.events import as_members
 from timeline.model.rules import Base
-from timeline.storage.cache import RACY_NS
+from timeline.storage.fingerprint import RACY_NS
 from timeline.storage.load import check_repository
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from timeline import LoadError, UnknownRaceError
 from timeline.cli import main
 from timeline.formats import cachefile
-from timeline.storage import cache, load, reading
+from timeline.storage import cache, fingerprint, load, reading
 from timeline.storage.repository import Repository
 
 from helpers import REPO, copy_repository
@@ -167,12 +167,12 @@ def test_cached_equals_uncached_after_random_edits(
     modification times, so the cache trusts their stat and must see changes in it.
     With ``fork``, a second process takes half the directories of every scan.
     """
-    forking = cache.FORK_FROM
-    cache.FORK_FROM = 1 if fork else 1_000_000
+    forking = fingerprint.FORK_FROM
+    fingerprint.FORK_FROM = 1 if fork else 1_000_000
     try:
         _edit_and_compare(edits, race, aged)
     finally:
-        cache.FORK_FROM = forking
+        fingerprint.FORK_FROM = forking
 
 
 def _edit_and_compare(edits: list[tuple[str, int, str]], race: str | None, aged: bool) -> None:
@@ -196,9 +196,9 @@ def test_a_second_process_scans_as_one_would(
 ) -> None:
     events = _two_races(tmp_path / "repo")
     (events / "loose.yaml").write_text("x", encoding="utf-8")  # a file in events/ itself
-    alone = cache.fingerprint(events)
-    monkeypatch.setattr(cache, "FORK_FROM", 1)
-    assert alone == cache.fingerprint(events)
+    alone = fingerprint.fingerprint(events)
+    monkeypatch.setattr(fingerprint, "FORK_FROM", 1)
+    assert alone == fingerprint.fingerprint(events)
     assert {"events", "seeds", "events/council", f"events/{NATO}"} == set(alone[0])
 
 
@@ -452,15 +452,15 @@ def test_a_cache_directory_owned_by_someone_else_is_not_used(
 ) -> None:
     import os
 
-    from timeline.storage import cache
+    from timeline.storage import cachefiles
 
     home = tmp_path / "theirs"
     home.mkdir(mode=0o700)
     monkeypatch.setattr(os, "getuid", lambda: os.stat(home).st_uid + 1)
-    assert f"{home} is owned by someone else" in (cache.untrusted(home) or "")
+    assert f"{home} is owned by someone else" in (cachefiles.untrusted(home) or "")
     monkeypatch.undo()
-    assert cache.untrusted(home) is None
-    assert cache.untrusted(tmp_path / "not-made-yet") is None
+    assert cachefiles.untrusted(home) is None
+    assert cachefiles.untrusted(tmp_path / "not-made-yet") is None
 
 
 def test_temporary_files_left_by_a_killed_writer_are_removed(tmp_path: Path) -> None:
@@ -469,7 +469,7 @@ def test_temporary_files_left_by_a_killed_writer_are_removed(tmp_path: Path) -> 
     import sys
     import time
 
-    from timeline.storage import cache
+    from timeline.storage import cachefiles
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)  # fmt: skip
@@ -480,7 +480,7 @@ def test_temporary_files_left_by_a_killed_writer_are_removed(tmp_path: Path) -> 
         path.write_bytes(b"half a file")
     eleven_minutes_ago = time.time_ns() - 11 * 60 * 1_000_000_000
     os.utime(old, ns=(eleven_minutes_ago, eleven_minutes_ago))
-    cache._sweep(tmp_path)
+    cachefiles.sweep(tmp_path)
     assert [mine.name] == [p.name for p in tmp_path.iterdir()]
 
 

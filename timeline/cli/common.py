@@ -119,7 +119,8 @@ def store(directory: Path) -> Store | None:
     """The cache of ``directory``'s events, unless ``--no-cache`` was given or the cache
     directory is not safe to use (one warning says why: as git refuses a repository
     someone else owns)."""
-    from timeline.storage.cache import Store, default_directory, untrusted
+    from timeline.storage.cache import Store, default_directory
+    from timeline.storage.cachefiles import untrusted
 
     context = click.get_current_context()
     settings = context.find_root().params

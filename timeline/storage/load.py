@@ -56,7 +56,9 @@ from timeline.engine.summary import RaceSummary, summarize
 from timeline.errors import CacheDamaged, LoadError, Problem
 from timeline.model.events import Event
 from timeline.model.seeds import METADATA, SeedRecord, uncited
-from timeline.storage.cache import Columns, Recorded, Seen, Span, Store, fingerprint
+from timeline.storage.cache import Store
+from timeline.storage.fingerprint import fingerprint
+from timeline.storage.manifest import Columns, Recorded, Seen, Span
 from timeline.storage.repository import EventFile, Repository, Stat, root_of, scan
 
 if TYPE_CHECKING:
