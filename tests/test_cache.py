@@ -81,7 +81,7 @@ def _spy_on_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         read.extend(paths)
         return original(paths, *args, **kwargs)
 
-    monkeypatch.setattr("timeline.storage.load.read_files", spy)
+    monkeypatch.setattr("timeline.storage.checking.read_files", spy)
     return read
 
 
@@ -209,7 +209,7 @@ def test_a_warm_load_reads_no_event_file(tmp_path: Path, monkeypatch: pytest.Mon
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a warm load parsed files")
 
-    monkeypatch.setattr("timeline.storage.load.read_files", refuse)
+    monkeypatch.setattr("timeline.storage.checking.read_files", refuse)
     assert expected == _cached(events, tmp_path / "cache", NATO, True)
 
 
