@@ -20,6 +20,7 @@ from timeline.cli.common import (
 from timeline.engine.fold import pick_race, reported_by, state_at
 from timeline.engine.query import possibly_already
 from timeline.errors import printable
+from timeline.storage.repository import Repository
 from timeline.views.render import render_text, state_to_json
 
 
@@ -68,7 +69,17 @@ def state(
             )
             click.echo(printable(f"No race is open on {day.isoformat()}. Races: {listed}."))
             return
-    repository = loaded.repository(chosen)
+    _show(loaded.repository(chosen), chosen, day, known_on, output)
+
+
+def _show(
+    repository: Repository,
+    chosen: list[str],
+    day: datetime.date,
+    known_on: datetime.date | None,
+    output: str,
+) -> None:
+    """Print the state of each race in ``chosen`` on ``day``, as text or JSON."""
     known = repository.events if known_on is None else reported_by(repository.events, known_on)
     shown: list[dict[str, object]] = []
     for index, chosen_race in enumerate(chosen):

@@ -127,29 +127,36 @@ def replay(
         except ReplayError as exc:
             yield finding(event, (*exc.field,), exc.message)
             continue
-        if repeated:
-            assert isinstance(event, Endorsement)
-            members = ", ".join(event.members)
-            yield finding(
-                event,
-                ("members",),
-                f"{members} already back{'s' if len(event.members) == 1 else ''}"
-                f" {event.candidate} since {', '.join(repeated)}, with"
-                f" {'these conditions' if event.conditions else 'no new condition'}:"
-                " this endorsement changes nothing",
-                "warning",
-            )
-        if (
-            warn
-            and isinstance(event, Appointment)
-            and replayer.rule is not None
-            and replayer.rule.decides  # a tracker's rule decides nothing: no warning
-            and not replayer.state().meets_rule(event.candidate)  # the one rule function
-        ):
-            yield finding(
-                event,
-                ("candidate",),
-                f"{event.candidate} is appointed, but the {replayer.rule.value}"
-                " rule is not met by the backing recorded on this date",
-                "warning",
-            )
+        if warn:
+            for field, message in _warnings(replayer, event, repeated):
+                yield finding(event, field, message, "warning")
+
+
+def _warnings(
+    replayer: Replayer, event: Event, repeated: tuple[str, ...]
+) -> Iterator[tuple[Field, str]]:
+    """What is worth a look in ``event``, just applied: an endorsement that changed
+    nothing (``repeated``: the events its backings date from), an appointment the
+    rule does not support."""
+    if repeated:
+        assert isinstance(event, Endorsement)
+        members = ", ".join(event.members)
+        yield (
+            ("members",),
+            f"{members} already back{'s' if len(event.members) == 1 else ''}"
+            f" {event.candidate} since {', '.join(repeated)}, with"
+            f" {'these conditions' if event.conditions else 'no new condition'}:"
+            " this endorsement changes nothing",
+        )
+    rule = replayer.rule
+    if (
+        isinstance(event, Appointment)
+        and rule is not None
+        and rule.decides  # a tracker's rule decides nothing: no warning
+        and not replayer.state().meets_rule(event.candidate)  # the one rule function
+    ):
+        yield (
+            ("candidate",),
+            f"{event.candidate} is appointed, but the {rule.value}"
+            " rule is not met by the backing recorded on this date",
+        )

@@ -156,24 +156,30 @@ def _load_file(
         for field, message in exc.problems:
             problem(field, _describe(field, message))
         return None
-    before = len(problems)
+    found = list(_event_problems(event, path, seeds, today))
+    for where, message in found:
+        problem(where, message)
+    return None if found else event
+
+
+def _event_problems(
+    event: Event, path: str, seeds: SeedCache, today: datetime.date | None
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(field, message) for what is wrong with a well-formed ``event`` in file ``path``:
+    an id that is not the file's name, no publication date, a date after ``today``, a
+    quote its seed does not back."""
     stem = os.path.splitext(os.path.basename(path))[0]
     if event.id != stem:
-        problem(("id",), f"id {event.id!r} must equal the file name stem {stem!r}")
+        yield ("id",), f"id {event.id!r} must equal the file name stem {stem!r}"
     if event.reported is None:
-        problem(
+        yield (
             ("sources",),
             "sources: no source says when it was published; give `published:` (a date)"
             " on at least one, so that --known-on knows when the event was reported",
         )
     if today is not None:
-        for where, message in future_dates(event, today):
-            problem(where, message)
-    for where, message in quote_problems(event, seeds):
-        problem(where, message)
-    if len(problems) > before:
-        return None
-    return event
+        yield from future_dates(event, today)
+    yield from quote_problems(event, seeds)
 
 
 def quote_problems(event: Event, seeds: SeedCache) -> Iterator[tuple[tuple[str | int, ...], str]]:
