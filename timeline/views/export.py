@@ -26,9 +26,9 @@ from timeline.engine.fold import replay_order
 from timeline.engine.query import candidate_named, facts_of, members_named, superseded_by
 from timeline.formats.codec import unstructure_event
 from timeline.model.dates import MONTHS
-from timeline.model.events import Citation, Dissent, Event, Opening
+from timeline.model.events import Citation, Event, Opening
 from timeline.model.seeds import SeedRecord
-from timeline.views.render import NO_SEEDS, seed_json
+from timeline.views.citations import NO_SEEDS, Cited, cited, seed_json
 
 FORMATS = ("jsonl", "csv", "timelinejs")
 
@@ -89,29 +89,28 @@ def to_csv(events: Sequence[Event], seeds: Mapping[str, SeedRecord] = NO_SEEDS) 
         citations: list[tuple[str, Citation]] = [("source", c) for c in event.sources]
         citations += [("dissent", d) for d in event.dissent]
         for kind, citation in citations:
-            writer.writerow({**common, "citation": kind, **_citation_columns(citation, seeds)})
+            columns = _citation_columns(cited(citation, seeds))
+            writer.writerow({**common, "citation": kind, **columns})
     return out.getvalue()
 
 
-def _citation_columns(citation: Citation, seeds: Mapping[str, SeedRecord]) -> dict[str, str]:
-    record = seeds.get(citation.document) if citation.document else None
-    columns = {
-        "document": citation.document or "",
-        "url": citation.url or "",
-        "publisher": citation.publisher or "",
-        "published": citation.published.text if citation.published else "",
-        "record": citation.record or "",
-        "quote": citation.quote or "",
-        "claim": "",
-        "disputed_field": "",
+#: What is known of a seed article, in the CSV columns ``seed_title`` and so on.
+_SEED_COLUMNS = ("title", "publisher", "author", "url", "published")
+
+
+def _citation_columns(parts: Cited) -> dict[str, str]:
+    seed = seed_json(parts.seed) if parts.seed is not None else {}  # as JSON gives it
+    return {
+        "document": parts.document or "",
+        "url": parts.url or "",
+        "publisher": parts.publisher or "",
+        "published": parts.published or "",
+        "record": parts.record or "",
+        "quote": parts.quote or "",
+        "claim": parts.claim or "",
+        "disputed_field": parts.field or "",
+        **{f"seed_{key}": seed.get(key) or "" for key in _SEED_COLUMNS},
     }
-    seed = seed_json(record) if record is not None else {}  # the record as JSON gives it
-    for key in ("title", "publisher", "author", "url", "published"):
-        columns[f"seed_{key}"] = seed.get(key) or ""
-    if isinstance(citation, Dissent):
-        columns["claim"] = citation.claim
-        columns["disputed_field"] = citation.field or ""
-    return columns
 
 
 def to_timelinejs(events: Sequence[Event], names: dict[str, str] | None = None) -> str:
@@ -199,13 +198,14 @@ def _slide_text(event: Event, superseded: str | None) -> str:
 
 
 def _quote(citation: Citation, label: str) -> str:
-    where = html.escape(citation.document or citation.publisher or "")
-    if citation.url:
-        where = f'<a href="{html.escape(citation.url, quote=True)}">{where}</a>'
-    published = f", {html.escape(citation.published.text)}" if citation.published else ""
-    if citation.quote is None:  # an official record
-        return f"<p>{label}: {where}{published}, {html.escape(citation.record or '')}</p>"
-    quote = html.escape(citation.quote)
+    parts = cited(citation)
+    where = html.escape(parts.source or "")
+    if parts.url:
+        where = f'<a href="{html.escape(parts.url, quote=True)}">{where}</a>'
+    published = f", {html.escape(parts.published)}" if parts.published else ""
+    if parts.official:
+        return f"<p>{label}: {where}{published}, {html.escape(parts.record or '')}</p>"
+    quote = html.escape(parts.quote or "")
     return f"<blockquote>{quote}</blockquote><p>{label}: {where}{published}</p>"
 
 

@@ -26,9 +26,10 @@ from typing import Any
 from timeline.engine.checkpoints import RaceIndex
 from timeline.engine.fold import choose_race, replay_order, told_at
 from timeline.engine.query import possibly_already, superseded_by
-from timeline.model.events import Citation, Dissent, Event
+from timeline.model.events import Citation, Event
 from timeline.model.seeds import SeedRecord
-from timeline.views.render import NO_SEEDS, state_to_json
+from timeline.views.citations import NO_SEEDS, cited
+from timeline.views.state import state_to_json
 
 
 def site(
@@ -86,18 +87,14 @@ def _event(
     event: Event, superseded: str | None, told: bool, seeds: Mapping[str, SeedRecord]
 ) -> dict[str, Any]:
     def citation(c: Citation) -> dict[str, Any]:
-        record = seeds.get(c.document) if c.document else None
+        parts = cited(c, seeds)
         return {
-            "where": (
-                f"{c.document}, {record.label}"
-                if record and record.label
-                else c.document or c.publisher
-            ),
-            "url": c.url,
-            "published": c.published.text if c.published else None,
-            "record": c.record,
-            "quote": c.quote,
-            "claim": c.claim if isinstance(c, Dissent) else None,
+            "where": f"{parts.document}, {parts.label}" if parts.label else parts.source,
+            "url": parts.url,
+            "published": parts.published,
+            "record": parts.record,
+            "quote": parts.quote,
+            "claim": parts.claim,
         }
 
     return {
