@@ -203,7 +203,7 @@ def _standing_lines(state: RaceState) -> list[str]:
     name = rule.value if rule else "?"
     if leader is None:
         return [_rule_line(name, "no candidate has backers yet")]
-    if rule is not None and not rule.decides:
+    if _ranks(state):
         return [_rule_line(name, f"{leader.name} leads with {_score(state, leader)}")]
     backing = len(state.backers_in_electorate(leader))
     verdict = "met" if state.decided else "not met"
@@ -212,6 +212,15 @@ def _standing_lines(state: RaceState) -> list[str]:
         _rule_line(name, f"{verdict}: {backing} of {state.electorate_size} back {leader.name}"),
         f"Holdouts ({len(holdouts)}): {listed(holdouts)}",
     ]
+
+
+def _ranks(state: RaceState) -> bool:
+    """A tracker: its rule ranks the candidates and decides nothing."""
+    return state.rule is not None and not state.rule.decides
+
+
+def _names(state: RaceState) -> dict[str, str]:
+    return {c.id: c.name for c in state.candidates}
 
 
 def _appointed_line(state: RaceState) -> str:
@@ -227,7 +236,7 @@ def _shown(state: RaceState) -> list[Candidate]:
     """The candidates in the order shown: a tracker's by what it ranks by, then by entry;
     any other race's by entry."""
     shown = list(state.candidates)
-    if state.rule is not None and not state.rule.decides:
+    if _ranks(state):
         shown.sort(key=lambda c: -state.score(c))
     return shown
 
@@ -264,7 +273,7 @@ def _straw_poll_lines(state: RaceState) -> list[str]:
     """Per candidate of a straw poll: how many said what (and in which group)."""
     ballot = state.latest_ballot
     assert ballot is not None
-    names = {c.id: c.name for c in state.candidates}
+    names = _names(state)
     lines = []
     for candidate in sorted({t.candidate for t in ballot.votes if t.candidate}):
         parts = [
@@ -280,8 +289,7 @@ def _vote_standing(state: RaceState) -> str:
     """A ballot's votes, most first: ``Jordan 200, Jeffries 212; present 1``."""
     ballot = state.latest_ballot
     assert ballot is not None
-    tally = state.tally
-    names = {c.id: c.name for c in state.candidates}
+    tally, names = state.tally, _names(state)
     people = sorted(
         {t.candidate for t in ballot.votes if t.candidate is not None},
         key=lambda c: (-tally.count(c, "members"), names.get(c, c)),
@@ -355,6 +363,6 @@ def _support(state: RaceState, candidate: Candidate) -> str:
     if latest is not None:
         return f"{state.tally.count(candidate.id, 'members')} votes on ballot {latest.number}"
     rule = state.rule
-    if rule is not None and not rule.decides and rule.count != "members":
+    if _ranks(state) and rule is not None and rule.count != "members":
         return f"{state.score(candidate)} {rule.count}, {backing}"
     return backing
