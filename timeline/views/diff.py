@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from timeline.model.events import Member
+from timeline.model.rules import Rule
 from timeline.model.state import RaceState, StanceHeld, UnnamedReport
 from timeline.views.phrases import STANCES, condition_for, on_condition, unnamed_phrase
 from timeline.views.state import backing_json, candidate_json, stance_json
@@ -153,7 +154,9 @@ def _names(before: RaceState, after: RaceState) -> dict[str, str]:
 
 
 def _value(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
+    """A field's value as the state's JSON gives it: a rule or an enum by its words, a
+    date as written, a report of unnamed backers in a phrase."""
+    if isinstance(value, enum.Enum | Rule):
         return value.value
     if isinstance(value, UnnamedReport):
         return unnamed_phrase(value)
