@@ -83,3 +83,20 @@ def test_the_json_diff_names_what_changed() -> None:
         state_at(repo, datetime.date(2024, 3, 12)).applied
         - state_at(repo, datetime.date(2024, 3, 6)).applied
     )
+
+
+def test_a_diff_across_the_opening_gives_the_rule_in_words() -> None:
+    """Across the race's opening the rule changes from none to consensus: the text says
+    its words (it printed a repr) and the JSON gives them (it raised a TypeError)."""
+    window = ["--events", str(REPO / "events"), "--race", NATO,
+              "--from", "2020-01-01", "--to", "2024-07-01"]  # fmt: skip
+    text = CliRunner().invoke(main, ["diff", *window])
+    assert 0 == text.exit_code
+    assert any(
+        line.startswith("rule: ") and "consensus" in line for line in text.stdout.split("\n")
+    )
+    assert "Rule(" not in text.stdout
+    as_json = CliRunner().invoke(main, ["diff", *window, "--format", "json"])
+    assert 0 == as_json.exit_code, as_json.output
+    rule = [f for f in json.loads(as_json.stdout)["fields"] if f["field"] == "rule"]
+    assert [{"field": "rule", "from": None, "to": "consensus"}] == rule

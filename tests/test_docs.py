@@ -87,7 +87,7 @@ def test_every_json_key_of_the_state_is_in_the_cli_reference() -> None:
     import datetime
 
     from timeline import load_repository, state_at
-    from timeline.views.render import state_to_json
+    from timeline.views.state import state_to_json
 
     repo = load_repository(ROOT / "events")
     day = datetime.date(2024, 6, 18)

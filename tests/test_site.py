@@ -27,8 +27,8 @@ from selenium.webdriver.support.wait import WebDriverWait
 from timeline import Event, state_at
 from timeline.cli import main
 from timeline.engine.query import possibly_already
-from timeline.views.render import state_to_json
 from timeline.views.site import states_by_day
+from timeline.views.state import state_to_json
 
 from helpers import NATO, REPO
 from strategies import RACE, query_days, races

@@ -26,7 +26,7 @@ from timeline import (
 from timeline.model.events import Tally
 from timeline.model.rules import Base, Elimination
 from timeline.model.state import Status
-from timeline.views.render import render_text
+from timeline.views.state import render_text
 
 from helpers import the_one_problem
 from strategies import RACE, START, query_days, races

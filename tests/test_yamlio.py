@@ -77,7 +77,7 @@ for name in ("CSafeLoader", "CSafeDumper"):
     if hasattr(yaml, name):
         delattr(yaml, name)
 import timeline, timeline.formats.yamlio
-from timeline.views.render import state_to_json
+from timeline.views.state import state_to_json
 assert timeline.formats.yamlio._BASE_LOADER is yaml.SafeLoader
 repo = timeline.load_repository(pathlib.Path("events"))
 day = datetime.date(2024, 6, 18)

@@ -18,7 +18,7 @@ from timeline.cli.common import (
 from timeline.formats.schema import event_schema
 from timeline.storage.history import append_only_problems
 from timeline.storage.load import check_repository
-from timeline.views.render import problems_to_github, problems_to_json
+from timeline.views.listings import problems_to_github, problems_to_json
 
 
 @click.command()

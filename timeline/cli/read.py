@@ -32,17 +32,10 @@ from timeline.engine.query import (
 from timeline.engine.query import conflicts as find_conflicts
 from timeline.errors import UsageProblem, printable
 from timeline.model.events import EVENT_TYPES
-from timeline.views.render import (
-    conflicts_json,
-    conflicts_text,
-    diff_json,
-    diff_lines,
-    explain_json,
-    explain_text,
-    log_json,
-    log_lines,
-    seed_json,
-)
+from timeline.views.citations import seed_json
+from timeline.views.diff import diff_json, diff_lines
+from timeline.views.explain import explain_json, explain_text
+from timeline.views.listings import conflicts_json, conflicts_text, log_json, log_lines
 
 
 @click.command()

@@ -21,7 +21,7 @@ from timeline.engine.fold import pick_race, reported_by, state_at
 from timeline.engine.query import possibly_already
 from timeline.errors import printable
 from timeline.storage.repository import Repository
-from timeline.views.render import render_text, state_to_json
+from timeline.views.state import render_text, state_to_json
 
 
 @click.command()

@@ -1,8 +1,8 @@
 """Questions about the event log itself, as pure functions of the events.
 
 What may already have happened by a day, which events concern a member or a
-candidate, and where the sources disagree. No I/O; ``render.py`` presents the
-answers and ``cli.py`` asks the questions.
+candidate, and where the sources disagree. No I/O; ``views/explain.py`` and
+``views/listings.py`` present the answers and the CLI asks the questions.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Text and JSON of a race's state (``state``), of why a member or a candidate
 stands where it does (``explain``), of what changed (``diff``), and of the log,
 the conflicts and a validation report (``listings``); a citation's parts, derived
 once for every format (``citations``), and the words more than one view says
-(``phrases``); ``render`` re-exports the text and JSON views by their old names.
+(``phrases``).
 Charts (``chart``, drawn by ``plot`` with the optional matplotlib), exports as
 JSON Lines, CSV and TimelineJS (``export``) and the static site (``site``, its
 HTML, CSS and JavaScript in ``assets/``). Pure but for ``plot``'s drawing and the
