@@ -8,6 +8,7 @@ the CLI imports click. Read from the source, so a new import that breaks a layer
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,23 @@ def test_each_subpackage_says_what_it_may_import(home: str) -> None:
     docstring = ast.get_docstring(ast.parse((PACKAGE / home / "__init__.py").read_text()))
     assert docstring is not None
     assert "May import" in docstring
+
+
+def test_the_architecture_page_names_every_module() -> None:
+    """docs/architecture.md and the tree agree: each module of a subpackage appears in its
+    row of the module table (or the CLI's "a module per group of commands"), and in the
+    picture of the tree; no module the page names is missing from the package."""
+    page = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    tree = page[page.index("```\ntimeline/") : page.index("```", page.index("```\ntimeline/") + 3)]
+    named = set(re.findall(r"`([a-z_0-9]+)\.py`", page))
+    for subpackage in ALLOWED:
+        if subpackage == "cli":
+            continue  # "common.py, a module per group of commands"
+        for path in sorted((PACKAGE / subpackage).glob("*.py")):
+            if path.name == "__init__.py":
+                continue
+            assert path.stem in named, f"docs/architecture.md does not describe {path}"
+            if subpackage != "importers":
+                assert re.search(rf"\b{path.stem}\b", tree), f"the tree picture lacks {path}"
+    modules = {path.stem for path in PACKAGE.rglob("*.py")}
+    assert named - modules - {"conftest", "reference_fold", "__main__"} == set()
