@@ -6,11 +6,12 @@ import datetime
 import json
 
 from click.testing import CliRunner
+from diffs import apply_diff
 from hypothesis import given
 
 from timeline import Event, load_repository, state_at
 from timeline.cli import main
-from timeline.engine.diff import apply_diff, diff
+from timeline.engine.diff import diff
 
 from helpers import NATO, REPO
 from strategies import query_days, races

@@ -98,34 +98,6 @@ def diff(before: RaceState, after: RaceState) -> StateDiff:
     )
 
 
-def apply_diff(state: RaceState, change: StateDiff) -> RaceState:
-    """``state`` with ``change`` applied: ``apply_diff(a, diff(a, b)) == b``."""
-    candidates = {c.id: c for c in state.candidates if c.id not in {g.id for g in change.gone}}
-    for candidate in change.entered:
-        candidates[candidate.id] = candidate
-    for item in change.changed:
-        candidates[item.id] = _apply_candidate(candidates[item.id], item)
-    records = {record.id: record for record in state.records}
-    for member, _, record in change.members:
-        if record is None:
-            del records[member]
-        else:
-            records[member] = record
-    return attrs.evolve(
-        state,
-        **{name: value for name, _, value in change.fields},
-        electorate=(state.electorate | set(change.joined)) - set(change.left),
-        records=tuple(records[member] for member in sorted(records)),
-        candidates=tuple(candidates[i] for i in change.order),
-        ballots=(
-            *state.ballots[: len(state.ballots) - len(change.ballots_removed)],
-            *change.ballots_added,
-        ),
-        applied=change.applied[1],
-        last_event=change.last_event[1],
-    )
-
-
 def _record_changes(
     before: RaceState, after: RaceState
 ) -> tuple[tuple[str, Member | None, Member | None], ...]:
@@ -191,22 +163,4 @@ def _candidate_change(before: Candidate, after: Candidate) -> CandidateChange:
         backing_changed=tuple((old[m], b) for m, b in new.items() if m in old and old[m] != b),
         stated_conditions=stated,
         stances=(before.stances, after.stances) if before.stances != after.stances else None,
-    )
-
-
-def _apply_candidate(candidate: Candidate, change: CandidateChange) -> Candidate:
-    backers = {b.member: b for b in candidate.backers}
-    for backing in change.backing_removed:
-        del backers[backing.member]
-    for backing in change.backing_added:
-        backers[backing.member] = backing
-    for _, backing in change.backing_changed:
-        backers[backing.member] = backing
-    stated = change.stated_conditions[1] if change.stated_conditions else None
-    return attrs.evolve(
-        candidate,
-        **{name: value for name, _, value in change.fields},
-        backers=tuple(backers[m] for m in sorted(backers)),
-        stated_conditions=stated if stated is not None else candidate.stated_conditions,
-        stances=change.stances[1] if change.stances else candidate.stances,
     )
