@@ -475,3 +475,30 @@ def races(rule: Rule | None = None, ballots: bool = True) -> st.SearchStrategy[l
 
 
 query_days = st.integers(-5, DAYS + 60).map(lambda n: START + datetime.timedelta(days=n))
+
+
+@st.composite
+def superseded_races(draw: st.DrawFn) -> list[Event]:
+    """A consistent race plus retractions and corrections of some of its events, on
+    drawn days: histories with several versions, some of which may not replay."""
+    events: list[Event] = draw(races())
+    extra: list[Event] = []
+    targets = draw(st.lists(st.sampled_from(events), max_size=3, unique_by=lambda e: e.id))
+    for index, target in enumerate(targets):
+        day = parse_date(draw(query_days).isoformat())
+        envelope: dict[str, Any] = {
+            "id": f"change-{index}", "race": RACE, "date": day, "summary": "s",
+            "sources": target.sources,
+        }  # fmt: skip
+        if draw(st.booleans()):
+            extra.append(Retraction(**envelope, retracts=target.id, reason="wrong"))
+        else:
+            fact = draw(event_values.filter(lambda e: not isinstance(e, Retraction | Correction)))
+            moved = attrs.evolve(target, date=parse_date(draw(query_days).isoformat()))
+            replacement = draw(
+                st.sampled_from([moved, attrs.evolve(fact, id=target.id, race=RACE)])
+            )
+            extra.append(
+                Correction(**envelope, corrects=target.id, reason="wrong", replacement=replacement)
+            )
+    return [*events, *extra]

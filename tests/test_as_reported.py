@@ -18,7 +18,7 @@ from timeline.engine import replay_checks as checks
 from timeline.engine.checks import Finding
 from timeline.engine.fold import reported_by
 
-from strategies import RACE, raw_race
+from strategies import RACE, raw_race, superseded_races
 
 
 def _day_by_day(events: Sequence[Event]) -> Iterator[Finding]:
@@ -40,5 +40,15 @@ def test_resuming_reports_what_replaying_every_day_reports(events: list[Event], 
     """Drawn races (their sources published on drawn days, so events are often reported
     before what they need) give the same problems, in the same order, for any spacing
     of the saved states."""
+    resumed = list(checks.as_reported_findings(events, every=every))
+    assert list(_day_by_day(events)) == resumed
+
+
+@given(superseded_races(), st.integers(1, 5))
+def test_resuming_reports_what_replaying_every_day_reports_with_corrections(
+    events: list[Event], every: int
+) -> None:
+    """The same, on consistent races with retractions and corrections of their events
+    (each day's history is merged from one sort, not sorted again)."""
     resumed = list(checks.as_reported_findings(events, every=every))
     assert list(_day_by_day(events)) == resumed

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
 
-import attrs
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from timeline import Correction, Event, RaceState, ReplayError, Retraction, parse_date, state_at
+from timeline import Event, RaceState, ReplayError, state_at
 from timeline.engine.checkpoints import RaceIndex
 
-from strategies import RACE, event_values, query_days, races
+from strategies import RACE, query_days, superseded_races
 
 
 def _outcome(call: Callable[[], RaceState]) -> object:
@@ -21,33 +19,6 @@ def _outcome(call: Callable[[], RaceState]) -> object:
         return call()
     except ReplayError as exc:
         return exc.event_id, exc.message, exc.field
-
-
-@st.composite
-def superseded_races(draw: st.DrawFn) -> list[Event]:
-    """A consistent race plus retractions and corrections of some of its events, on
-    drawn days: histories with several versions, some of which may not replay."""
-    events: list[Event] = draw(races())
-    extra: list[Event] = []
-    targets = draw(st.lists(st.sampled_from(events), max_size=3, unique_by=lambda e: e.id))
-    for index, target in enumerate(targets):
-        day = parse_date(draw(query_days).isoformat())
-        envelope: dict[str, Any] = {
-            "id": f"change-{index}", "race": RACE, "date": day, "summary": "s",
-            "sources": target.sources,
-        }  # fmt: skip
-        if draw(st.booleans()):
-            extra.append(Retraction(**envelope, retracts=target.id, reason="wrong"))
-        else:
-            fact = draw(event_values.filter(lambda e: not isinstance(e, Retraction | Correction)))
-            moved = attrs.evolve(target, date=parse_date(draw(query_days).isoformat()))
-            replacement = draw(
-                st.sampled_from([moved, attrs.evolve(fact, id=target.id, race=RACE)])
-            )
-            extra.append(
-                Correction(**envelope, corrects=target.id, reason="wrong", replacement=replacement)
-            )
-    return [*events, *extra]
 
 
 @given(superseded_races(), st.lists(query_days, min_size=1, max_size=12), st.integers(1, 6))

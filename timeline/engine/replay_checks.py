@@ -8,17 +8,17 @@ both need the events of that race only, so an edit replays the races it touched.
 
 from __future__ import annotations
 
-import datetime
+import heapq
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
 from timeline.engine.checkpoints import EVERY, SavedStates
 from timeline.engine.checks import Field, Finding
-from timeline.engine.fold import told_at, version_ends
+from timeline.engine.fold import replay_key, replay_order, told_at, version_ends
 from timeline.engine.replayer import Replayer
 from timeline.errors import ReplayError
-from timeline.model.events import Appointment, Correction, Endorsement, Event
+from timeline.model.events import Appointment, Correction, Endorsement, Event, Retraction
 from timeline.model.state import RaceState
 
 
@@ -71,21 +71,44 @@ def as_reported_findings(
     for race, mine in by_race(events).items():
         if only is not None and race not in only:
             continue
-        # each event's first report, computed once (a property; asked for on every day)
-        reports = [(e, e.reported) for e in mine]
+        # each event's first report, computed once (a property; asked for on every day);
+        # the events sorted into replay order once, not once a day
+        reports = [(e, e.reported) for e in replay_order(mine)]
+        changes = [(e, e.reported) for e in mine if isinstance(e, Retraction | Correction)]
         days = sorted({day for _, day in reports if day is not None})
         previous: list[Event] = []
         saved = SavedStates(race, every)
         for day in days:
             known = [e for e, first in reports if first is not None and first <= day]
-            history = told_at(known, datetime.date.max, race)  # as reported by ``day``
+            known_changes = [e for e, first in changes if first is not None and first <= day]
+            history = _superseded(known, known_changes)  # as reported by ``day``
             saved.keep_first(_common_prefix(previous, history))
-            corrected = {e.corrects: e.id for e in known if isinstance(e, Correction)}
+            corrected = {e.corrects: e.id for e in known_changes if isinstance(e, Correction)}
             for finding in replay(race, history, corrected, saved=saved, warn=False):
                 if finding.severity == "error" and (finding.event, finding.message) not in seen:
                     seen.add((finding.event, finding.message))
                     yield attrs.evolve(finding, message=f"as reported by {day}: {finding.message}")
             previous = history
+
+
+def _superseded(ordered: list[Event], changes: Sequence[Event]) -> list[Event]:
+    """``told_at(events, date.max, race)`` for ``ordered``, the events already in replay
+    order, and ``changes``, their retractions and corrections in the order given:
+    ``supersede`` then ``replay_order``, without sorting again what was sorted (a
+    replacement is merged into its place)."""
+    if not changes:
+        return ordered
+    retracted = {e.retracts for e in changes if isinstance(e, Retraction)}
+    replaced = {e.corrects: e.replacement for e in changes if isinstance(e, Correction)}
+    kept = [
+        e
+        for e in ordered
+        if e.id not in retracted
+        and e.id not in replaced
+        and not isinstance(e, Retraction | Correction)
+    ]
+    added = sorted((e for target, e in replaced.items() if target not in retracted), key=replay_key)
+    return list(heapq.merge(kept, added, key=replay_key)) if added else kept
 
 
 def _common_prefix(first: Sequence[Event], second: Sequence[Event]) -> int:
