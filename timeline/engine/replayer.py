@@ -285,16 +285,15 @@ def plain_endorsement(r: Replayer, event: Endorsement, candidate: WorkingCandida
     endorsement has no conditions, its members are all in the electorate, and its
     candidate is in the race with no stances on it (the guard in :meth:`Replayer.run`).
     It must mean the same as the general rule; the oracle test holds it to it."""
-    candidate_id, event_id, stated, support = candidate.id, event.id, candidate.stated_by, r.support
+    stated, support = candidate.stated_by, r.support
+    backing = (candidate.id, (), event.id)  # one value for every member it adds
     for member in event.members:
         if member in stated:  # its stated conditions carry over
-            r.back(member, candidate, (), event_id)
+            r.back(member, candidate, (), event.id)
             continue
         held = support.get(member)
         if held is None:
             r.order = None  # a new backer
-        else:
-            backer, _, _ = held
-            if backer == candidate_id:
-                continue  # backed already, nothing new
-        support[member] = (candidate_id, (), event_id)
+        elif held[0] == backing[0]:  # its candidate is this one: nothing new
+            continue
+        support[member] = backing
