@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -155,3 +156,31 @@ def test_a_top_level_key_is_located_as_a_full_parse_locates_it() -> None:
         for key in document.data:
             assert document.locate((key,)) == yamlio.key_position(text, key), (path, key)
         assert yamlio.key_position(text, "no-such-field") is None
+
+
+_keys = st.sampled_from(["id", "members", "naïve", "ключ", "x y", "🙂"])
+_scalars = st.one_of(st.text(max_size=12), st.sampled_from(["", "~", "null", "a\nb", "é" * 3]))
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(
+    st.dictionaries(_keys, _values, min_size=1, max_size=5),
+    st.sampled_from([None, True, False]),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_a_drawn_top_level_key_is_located_as_a_full_parse_locates_it(
+    data: dict[str, object], flow: bool | None, newline: str
+) -> None:
+    """Drawn documents, block or flow style, with text that is not ASCII and either line
+    break: ``key_position`` (libyaml's events) and ``parse`` (the composed document) agree
+    on every key, and say None for a key that is not there."""
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True, width=30)
+    text = text.replace("\n", newline)
+    document = yamlio.parse(text)
+    for key in document.data:
+        assert document.locate((key,)) == yamlio.key_position(text, key)
+    assert yamlio.key_position(text, "no-such-field") is None

@@ -67,7 +67,8 @@ class Run:
         self.excluded: set[str] = set()  # files as recorded whose id a file read now took
         self.reports: dict[str, list[Problem]] = {}  # race -> what validate found in it
         self.mending = False  # a damaged race file was found
-        self._files_by_id: dict[str, str] = {}  # of the events in memory
+        self._files_by_id: dict[str, tuple[str, str]] = {}  # id -> file, race: in memory
+        self._mapped = 0  # how many events were in memory when it was made
         self.files = sum(p.end - p.start if isinstance(p, Span) else 1 for p in self.pieces)
         # the seeds as they are before any quote is checked (as recorded, if unchanged)
         self.seeds: dict[str, tuple[Stat, bytes]] = {}
@@ -310,14 +311,27 @@ class Run:
         return Problem(path, line, column, finding.message, finding.severity)
 
     def _file_of(self, event_id: str) -> str:
-        """The file (relative to ``events/``) of the event ``event_id``."""
-        if len(self._files_by_id) != sum(len(have) for have in self.events.values()):
-            self._files_by_id = {stem(rel): rel for have in self.events.values() for rel in have}
+        """The file (relative to ``events/``) of the event ``event_id``: from a map of the
+        events in memory (made again, on a miss, if events were added or removed since),
+        else from the manifest (an event not decoded), else from a map made anew."""
         found = self._files_by_id.get(event_id)
-        if found is not None:
-            return found
-        assert self.manifest is not None
-        return self.manifest.path(self.manifest.ids.index(event_id))
+        if found is not None and found[0] in self.events.get(found[1], ()):
+            return found[0]
+        total = sum(len(have) for have in self.events.values())
+        if total != self._mapped:
+            found = self._map_files(total).get(event_id)
+            if found is not None:
+                return found[0]
+        if self.manifest is not None and event_id in self.manifest.ids:
+            return self.manifest.path(self.manifest.ids.index(event_id))
+        return self._map_files(total)[event_id][0]
+
+    def _map_files(self, total: int) -> dict[str, tuple[str, str]]:
+        self._mapped = total
+        self._files_by_id = {
+            stem(rel): (rel, race) for race, have in self.events.items() for rel in have
+        }
+        return self._files_by_id
 
     # -- results --
 
@@ -346,7 +360,7 @@ class Run:
         """Record a valid repository: the touched races' files, the stats of every file,
         each race's sums and summary, and validate's reports."""
         self.__dict__.pop("_race_of", None)  # lookups of the checks: let them go first
-        self._files_by_id = {}
+        self._files_by_id, self._mapped = {}, 0
         columns = Columns()
         for piece in self.pieces:
             if isinstance(piece, Span):
