@@ -23,7 +23,7 @@ def one_line(text: str) -> str:
     """``text`` with control characters, line breaks and bidi controls escaped (``\\n``,
     ``\\x1e``, ``\\u202e``), so that a problem always prints as one line whatever names a
     file contains, and nothing in it can drive a terminal."""
-    if text.isascii() and text.isprintable():  # most text: nothing to escape
+    if text.isprintable():  # most text: no control, line break or bidi control (Cf) in it
         return text
     return "".join(_escaped(c) for c in text)
 
