@@ -511,3 +511,32 @@ def test_validate_through_the_cache_reports_what_it_reports_without(tmp_path: Pa
     edited = sorted(events.rglob("*.yaml"))[5]
     edited.write_text(edited.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     assert report(None) == report(store)
+
+
+def test_a_damaged_part_read_only_to_save_costs_the_save_not_the_answer(tmp_path: Path) -> None:
+    """A race whose files lie in two directories: the part of the one not edited is read
+    only when the edited race is saved. Damaged, it used to escape as an error; now the
+    answer is given, nothing is saved, and the next load rebuilds."""
+    events = _two_races(tmp_path / "repo")
+    (events / "council-more").mkdir()
+    council = _files(events / "council")
+    for path in council[len(council) // 2 :]:
+        path.rename(events / "council-more" / path.name)
+    for path in Path(tmp_path, "repo").rglob("*"):
+        os.utime(path, (1e9, 1e9))  # 2001: old enough for the cache to trust stats
+    directory = tmp_path / "cache"
+    assert _uncached(events) == _cached(events, directory)
+    (home,) = directory.iterdir()
+    for part in home.glob("part-*"):
+        if "council/" not in part.read_text(encoding="utf-8", errors="replace"):
+            continue
+        if "council-more/" in part.read_text(encoding="utf-8", errors="replace"):
+            continue
+        part.write_bytes(b"not a cache")  # the part of events/council
+    edited = _files(events / "council-more")[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    os.utime(edited, (1e9, 1e9))
+    expected = _uncached(events)
+    assert expected == _cached(events, directory)  # the answer, not an error
+    assert expected == _cached(events, directory)  # and again: the damage found, rebuilt
+    assert all(p.read_bytes().startswith(cachefile.MAGIC) for p in home.iterdir())

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline.cli import main
-from timeline.errors import BIDI_CONTROLS
+from timeline.errors import BIDI_CONTROLS, one_line
 
 from helpers import RACE, copy_repository
 
@@ -215,3 +215,17 @@ def test_any_layout_of_links_is_refused_and_nothing_outside_is_echoed(
     else:
         assert 1 == result.exit_code
         assert "symbolic link" in result.stdout
+
+
+@given(st.text(alphabet=st.characters(codec=None, categories=None), max_size=40))
+def test_any_text_prints_as_one_safe_line(text: str) -> None:
+    """Whatever a file's name or a message holds (controls, line breaks, bidi and other
+    invisible formatting characters, a lone surrogate from a name that is not UTF-8),
+    ``one_line`` gives one line with none of them, that encodes as UTF-8: printing it
+    cannot fail, break the line, drive a terminal or hide anything. (Private-use and
+    unassigned characters show as they are: a terminal draws them as a box.)"""
+    shown = one_line(text)
+    assert not any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") for c in shown)
+    shown.encode("utf-8")  # a lone surrogate would raise here
+    if text.isprintable():
+        assert shown == text

@@ -20,19 +20,23 @@ BIDI_CONTROLS = frozenset(
 
 
 def one_line(text: str) -> str:
-    """``text`` with control characters, line breaks and bidi controls escaped (``\\n``,
-    ``\\x1e``, ``\\u202e``), so that a problem always prints as one line whatever names a
-    file contains, and nothing in it can drive a terminal."""
+    """``text`` with control characters, line breaks, bidi controls and other invisible
+    formatting characters escaped (``\\n``, ``\\x1e``, ``\\u202e``, ``\\u200b``), and a lone
+    surrogate (from a file name that is not UTF-8), so that a problem always prints as one
+    line whatever names a file contains, nothing in it can drive a terminal or hide in it,
+    and printing it cannot fail."""
     if text.isprintable():  # most text: no control, line break or bidi control (Cf) in it
         return text
     return "".join(_escaped(c) for c in text)
 
 
 def _escaped(character: str) -> str:
-    if character in BIDI_CONTROLS:  # repr shows these as they are: escape them here
-        return f"\\u{ord(character):04x}"
-    if unicodedata.category(character) in ("Cc", "Zl", "Zp"):
+    category = unicodedata.category(character)
+    if category in ("Cc", "Zl", "Zp"):
         return repr(character)[1:-1]
+    if category in ("Cf", "Cs") or character in BIDI_CONTROLS:  # invisible formatting
+        code = ord(character)  # (bidi controls among them), a lone surrogate
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
     return character
 
 

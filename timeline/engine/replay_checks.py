@@ -8,6 +8,7 @@ both need the events of that race only, so an edit replays the races it touched.
 
 from __future__ import annotations
 
+import datetime
 import heapq
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
@@ -75,13 +76,17 @@ def as_reported_findings(
         # the events sorted into replay order once, not once a day
         reports = [(e, e.reported) for e in replay_order(mine)]
         changes = [(e, e.reported) for e in mine if isinstance(e, Retraction | Correction)]
+        unique = len({e.id for e in mine}) == len(mine)  # else supersede's own rules apply
         days = sorted({day for _, day in reports if day is not None})
         previous: list[Event] = []
         saved = SavedStates(race, every)
         for day in days:
             known = [e for e, first in reports if first is not None and first <= day]
             known_changes = [e for e, first in changes if first is not None and first <= day]
-            history = _superseded(known, known_changes)  # as reported by ``day``
+            if unique:  # as reported by ``day``
+                history = _superseded(known, known_changes)
+            else:  # ids repeat (only a caller of the library can pass such events)
+                history = told_at(known, datetime.date.max, race)
             saved.keep_first(_common_prefix(previous, history))
             corrected = {e.corrects: e.id for e in known_changes if isinstance(e, Correction)}
             for finding in replay(race, history, corrected, saved=saved, warn=False):
@@ -92,10 +97,10 @@ def as_reported_findings(
 
 
 def _superseded(ordered: list[Event], changes: Sequence[Event]) -> list[Event]:
-    """``told_at(events, date.max, race)`` for ``ordered``, the events already in replay
-    order, and ``changes``, their retractions and corrections in the order given:
-    ``supersede`` then ``replay_order``, without sorting again what was sorted (a
-    replacement is merged into its place)."""
+    """``told_at(events, date.max, race)`` for ``ordered``, the events (each id once)
+    already in replay order, and ``changes``, their retractions and corrections in the
+    order given: ``supersede`` then ``replay_order``, without sorting again what was
+    sorted (a replacement is merged into its place)."""
     if not changes:
         return ordered
     retracted = {e.retracts for e in changes if isinstance(e, Retraction)}

@@ -308,6 +308,14 @@ class Store:
             self._remove_stale(current | {name for _, _, name, _ in spans.values()})
         except OSError:
             return
+        except CacheDamaged:  # a part of the old manifest, read only now, is damaged: the
+            self._forget()  # next load reads every file and records them all again
+
+    def _forget(self) -> None:
+        """Drop the manifest and the index, so that nothing recorded is trusted."""
+        for name in ("index", "manifest"):
+            with contextlib.suppress(OSError):
+                (self.home / name).unlink(missing_ok=True)
 
     def _save_race(
         self,
@@ -344,7 +352,7 @@ class Store:
             content.update(part["paths"].encode())
             content.update(packed)
             name = f"part-{content.hexdigest()}"
-            if not (self.home / name).exists():
+            if read_file(self.home / name) is None:  # missing, or damaged under its name
                 write_file(self.home / name, part)
             start, end, _, newest = spans[label]
             spans[label] = (start, end, name, newest)
