@@ -1,0 +1,107 @@
+"""The relational model of the record is a view: its daily state is ``state_at``'s answer.
+
+Every row of ``daily_race`` and ``daily_support`` is checked against ``state_at`` for
+its race and day (as known now, and as known on that day), on every day of every race
+of the real data and of drawn races; the other tables against the events they list.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from hypothesis import HealthCheck, assume, given, settings
+
+from timeline import Event, load_repository, state_at
+from timeline.engine.replay_checks import as_reported_findings
+from timeline.engine.summary import summarize
+from timeline.views.record import Table, days_of, tables
+
+from helpers import NATO, REPO
+from strategies import races
+
+_REAL = load_repository(REPO / "events")
+
+
+def _table(found: Sequence[Table], name: str) -> list[dict[str, object]]:
+    table = next(t for t in found if t.name == name)
+    return [dict(zip(table.names, row, strict=True)) for row in table.rows()]
+
+
+def _check_daily(events: Sequence[Event]) -> int:
+    """Hold the daily tables to ``state_at``; the number of rows checked."""
+    found = tables(events)
+    support: dict[tuple[object, ...], dict[str, object]] = {
+        (r["race"], r["day"], r["known"], r["candidate"]): r for r in _table(found, "daily_support")
+    }
+    checked = 0
+    for row in _table(found, "daily_race"):
+        race, day = str(row["race"]), datetime.date.fromisoformat(str(row["day"]))
+        known_on = day if row["known"] == "then" else None
+        state = state_at(events, day, race, known_on)
+        leader = state.leader
+        assert row["leader"] == (leader.id if leader is not None else None)
+        assert row["holdouts"] == list(state.holdouts)
+        assert row["rule_met"] == state.decided
+        assert row["appointed"] == state.appointed
+        assert row["events_counted"] == state.applied
+        for candidate in state.candidates:
+            line = support.pop((race, row["day"], row["known"], candidate.id))
+            assert line["status"] == candidate.status.value
+            assert line["backers"] == sorted(state.backers_in_electorate(candidate))
+            assert line["members"] == len(state.backers_in_electorate(candidate))
+            assert line["score"] == state.score(candidate)
+            assert line["meets_rule"] == state.meets_rule(candidate.id)
+        checked += 1
+    assert not support  # no row for a candidate the state does not have
+    return checked
+
+
+def test_the_daily_state_is_state_at_on_every_day_of_the_real_races() -> None:
+    checked = _check_daily(_REAL.events)
+    expected = 0
+    for race in _REAL.races:
+        mine = [e for e in _REAL.events if e.race == race]
+        expected += 2 * len(days_of(summarize(mine, race), mine))
+    assert checked == expected > 1000
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.filter_too_much])
+@given(races())
+def test_the_daily_state_is_state_at_on_every_day_of_drawn_races(events: list[Event]) -> None:
+    """Drawn races that validate would accept: as known on each report day too (an export
+    refuses a repository with errors)."""
+    assume(not any(f.severity == "error" for f in as_reported_findings(events)))
+    _check_daily(events)
+
+
+def test_the_rows_trace_to_their_events() -> None:
+    """Every event is a row, every citation a row; every id a row names is an event's."""
+    found = tables(_REAL.events)
+    ids = {e.id for e in _REAL.events}
+    events = _table(found, "events")
+    assert sorted(str(r["id"]) for r in events) == sorted(ids)
+    sources = _table(found, "sources")
+    assert len(sources) == sum(len(e.sources) + len(e.dissent) for e in _REAL.events)
+    for name in ("races", "daily_race", "daily_support"):
+        for row in _table(found, name):
+            assert set(row["event_ids"]) <= ids, (name, row)  # type: ignore[call-overload]
+    nato = next(r for r in _table(found, "races") if r["race"] == NATO)
+    assert (nato["opened"], nato["decided"], nato["appointed"]) == (
+        "2023-07-04",
+        "2024-06-26",
+        "Mark Rutte",
+    )
+    romania = [r for r in _table(found, "conditions") if r["member"] == "RO"]
+    assert romania
+    assert all(r["candidate"] == "mark-rutte" for r in romania)
+
+
+def test_the_data_model_page_describes_every_table_and_column() -> None:
+    """docs/data-model.md and the tables agree: each table has its section, each column
+    its row with its kind."""
+    page = (REPO / "docs" / "data-model.md").read_text(encoding="utf-8")
+    for table in tables(_REAL.events):
+        assert f"### `{table.name}`" in page
+        for column in table.columns:
+            assert f"| `{column.name}` | {column.kind} |" in page, (table.name, column.name)
