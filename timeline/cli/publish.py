@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 import datetime
+import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
 
 from timeline.cli.common import events_option, load, parse_day, seed_index
-from timeline.errors import CommandError, UnknownRaceError
+from timeline.errors import CommandError, UnknownRaceError, UsageProblem
+from timeline.model.events import Event
+from timeline.model.seeds import SeedRecord
 from timeline.views.export import FORMATS, to_csv, to_jsonl, to_timelinejs
+from timeline.views.record import tables
 
 
 @click.command()
@@ -19,10 +24,11 @@ from timeline.views.export import FORMATS, to_csv, to_jsonl, to_timelinejs
 @click.option(
     "--format",
     "output",
-    type=click.Choice(FORMATS),
+    type=click.Choice([*FORMATS, "sqlite"]),
     default="jsonl",
     show_default=True,
-    help="jsonl: an event per line; csv: a row per source; timelinejs: TimelineJS 3 JSON.",
+    help="jsonl: an event per line; csv: a row per source; timelinejs: TimelineJS 3 JSON;"
+    " sqlite: the record as a database (needs --out and the sqlite extra).",
 )
 @click.option(
     "--out",
@@ -41,14 +47,24 @@ def export(events: Path | None, race: str | None, output: str, out: Path | None)
     needs one race: give --race when the repository holds several.
 
     \b
+    SQLite writes the record as tables (docs/data-model.md): races, events,
+    sources (searchable quotes), conditions, and each race's state on every day,
+    as known then and as known now; beside it, NAME.metadata.json describes them
+    for Datasette. Nothing is written if the repository has an error.
+
+    \b
     Examples:
       timeline export --format csv --out events.csv
       timeline export --format timelinejs --race nato-secretary-general-2024 --out timeline.json
+      timeline export --format sqlite --out record.db
     """
     repository = load(events)
     chosen = [e for e in repository.events if race is None or e.race == race]
     if race is not None and not chosen:
         raise UnknownRaceError(f"no race {race!r}; known: {', '.join(repository.races)}")
+    if output == "sqlite":
+        _export_sqlite(chosen, seed_index(repository.root), out)
+        return
     if output == "timelinejs":
         if race is None and len(repository.races) > 1:
             known = ", ".join(repository.races)
@@ -140,3 +156,25 @@ def site(out: Path, events: Path | None, race: str | None) -> None:
     except OSError as exc:
         raise CommandError(f"cannot write {out / 'index.html'}: {exc.strerror}") from None
     click.echo(str(out / "index.html"))
+
+
+def _export_sqlite(chosen: list[Event], seeds: Mapping[str, SeedRecord], out: Path | None) -> None:
+    """The record as a SQLite database at ``out``, and its Datasette metadata beside it."""
+    if out is None:
+        raise UsageProblem("--format sqlite writes a database: give --out FILE")
+    try:
+        from timeline.views.sqlite import datasette_metadata, write_sqlite
+    except ImportError:  # pragma: no cover - the extra is installed with the tests
+        raise CommandError(
+            "--format sqlite needs sqlite-utils: pip install 'race-timeline[sqlite]'"
+        ) from None
+    found = tables(chosen, seeds)
+    metadata = out.with_name(f"{out.stem}.metadata.json")
+    try:
+        write_sqlite(found, out)
+        text = json.dumps(datasette_metadata(found, out.stem), indent=2, ensure_ascii=False)
+        metadata.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"cannot write {out}: {exc.strerror}") from None
+    click.echo(str(out))
+    click.echo(str(metadata))

@@ -1,0 +1,185 @@
+"""`timeline export --format sqlite`: the record as a database, a view of the replay.
+
+The database's daily state is held to ``state_at`` on every day of every real race; its
+quotes are searchable; a repository with an error exits 1 and writes nothing; and the
+real Datasette, started on a loopback port against the exported file, answers questions
+an analyst asks through its JSON API.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from timeline import load_repository, state_at
+from timeline.cli import main
+from timeline.views.record import tables
+
+from helpers import NATO, REPO, copy_repository
+
+_EVENTS = load_repository(REPO / "events").events
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sqlite") / "record.db"
+    result = CliRunner().invoke(
+        main, ["export", "--events", str(REPO / "events"), "--format", "sqlite", "--out", str(out)]
+    )
+    assert 0 == result.exit_code, result.output
+    assert [str(out), str(out.with_name("record.metadata.json"))] == result.stdout.split()
+    return out
+
+
+def _rows(database: Path, sql: str, *arguments: object) -> list[sqlite3.Row]:
+    with sqlite3.connect(database) as connection:
+        connection.row_factory = sqlite3.Row
+        return list(connection.execute(sql, arguments))
+
+
+def test_every_table_has_every_row(exported: Path) -> None:
+    for table in tables(_EVENTS):
+        (count,) = _rows(exported, f"select count(*) from {table.name}")
+        assert count[0] == sum(1 for _ in table.rows()), table.name
+
+
+def test_the_database_daily_state_is_state_at_on_every_day(exported: Path) -> None:
+    rows = _rows(exported, "select * from daily_race order by race, day, known")
+    assert len(rows) > 1000
+    for row in rows:
+        day = datetime.date.fromisoformat(row["day"])
+        known_on = day if row["known"] == "then" else None
+        state = state_at(_EVENTS, day, row["race"], known_on)
+        leader = state.leader
+        assert row["leader"] == (leader.id if leader is not None else None)
+        assert json.loads(row["holdouts"]) == list(state.holdouts)
+        assert bool(row["rule_met"]) == state.decided
+        assert row["events_counted"] == state.applied
+    nato = _rows(
+        exported,
+        "select day, backers from daily_support where race = ? and known = 'now'"
+        " and candidate = 'mark-rutte' and day in ('2024-02-23', '2024-06-18')",
+        NATO,
+    )
+    for row in nato:
+        state = state_at(_EVENTS, datetime.date.fromisoformat(row["day"]), NATO)
+        rutte = state.candidate("mark-rutte")
+        assert rutte is not None
+        assert json.loads(row["backers"]) == sorted(state.backers_in_electorate(rutte))
+
+
+def test_quotes_are_searchable_and_trace_to_their_events(exported: Path) -> None:
+    found = _rows(
+        exported,
+        "select sources.event_id, sources.quote from sources_fts"
+        " join sources on sources.rowid = sources_fts.rowid"
+        " where sources_fts match 'Orban' order by sources.event_id",
+    )
+    assert found
+    ids = {e.id for e in _EVENTS}
+    assert all(row["event_id"] in ids and "Orb" in row["quote"] for row in found)
+
+
+def test_a_repository_with_an_error_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    repo = copy_repository(tmp_path / "repo")
+    broken = sorted((repo / "events" / NATO).glob("*.yaml"))[3]
+    broken.write_text("type: endorsement\n", encoding="utf-8")
+    out = tmp_path / "out" / "record.db"
+    out.parent.mkdir()
+    result = CliRunner().invoke(
+        main, ["export", "--events", str(repo / "events"), "--format", "sqlite", "--out", str(out)]
+    )
+    assert 1 == result.exit_code
+    assert "error" in result.output
+    assert [] == list(out.parent.iterdir())
+
+
+def test_sqlite_needs_an_output_file() -> None:
+    result = CliRunner().invoke(
+        main, ["export", "--events", str(REPO / "events"), "--format", "sqlite"]
+    )
+    assert 2 == result.exit_code
+    assert "--out" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def datasette(exported: Path) -> Iterator[str]:
+    """The real Datasette serving the exported file on a loopback port; its base URL."""
+    port = _free_port()
+    metadata = exported.with_name("record.metadata.json")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "datasette", "serve", str(exported), "-m", str(metadata),
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(server.stderr.read() if server.stderr else "") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if server.stderr is not None:
+            server.stderr.close()
+
+
+def _ask(base: str, sql: str) -> list[dict[str, object]]:
+    query = urllib.parse.urlencode({"sql": sql, "_shape": "array"})
+    with urllib.request.urlopen(f"{base}/record.json?{query}", timeout=30) as answer:
+        found: list[dict[str, object]] = json.load(answer)
+        return found
+
+
+def test_datasette_answers_which_members_backed_rutte_before_march_2024(datasette: str) -> None:
+    found = _ask(
+        datasette,
+        "select distinct json_each.value as member from daily_support, json_each(backers)"
+        f" where race = '{NATO}' and candidate = 'mark-rutte' and known = 'now'"
+        " and day < '2024-03-01' order by member",
+    )
+    before_march = datetime.date(2024, 2, 29)
+    expected: set[str] = set()
+    day = datetime.date(2023, 7, 4)
+    while day <= before_march:
+        rutte = state_at(_EVENTS, day, NATO).candidate("mark-rutte")
+        if rutte is not None:
+            expected |= {b.member for b in rutte.backers}
+        day += datetime.timedelta(days=1)
+    assert [row["member"] for row in found] == sorted(expected)
+    assert {"US", "GB", "FR", "DE"} <= expected
+
+
+def test_datasette_shows_the_tables_as_described(datasette: str) -> None:
+    with urllib.request.urlopen(f"{datasette}/-/metadata.json", timeout=30) as answer:
+        metadata = json.load(answer)
+    described = metadata["databases"]["record"]["tables"]
+    assert {t.name for t in tables(_EVENTS)} <= set(described)
+    assert "holdouts" in described["daily_race"]["columns"]
