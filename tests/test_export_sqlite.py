@@ -177,6 +177,30 @@ def test_datasette_answers_which_members_backed_rutte_before_march_2024(datasett
     assert {"US", "GB", "FR", "DE"} <= expected
 
 
+def test_datasette_answers_who_moved_between_the_speakers_14th_and_15th_ballots(
+    datasette: str,
+) -> None:
+    found = _ask(
+        datasette,
+        "select a.member, a.candidate as before, b.candidate as after"
+        " from votes a join votes b on a.member = b.member and a.race = b.race"
+        " where a.race = 'us-house-speaker-2023-01' and a.ballot = 14 and b.ballot = 15"
+        " and a.candidate is not b.candidate order by a.member",
+    )
+    ballots = {
+        e.number: {m: t.candidate for t in e.votes for m in t.members}  # type: ignore[attr-defined]
+        for e in _EVENTS
+        if e.race == "us-house-speaker-2023-01" and e.TYPE == "ballot"
+    }
+    moved = sorted(
+        (member, ballots[14][member], ballots[15][member])
+        for member in ballots[14].keys() & ballots[15].keys()
+        if ballots[14][member] != ballots[15][member]
+    )
+    assert [(r["member"], r["before"], r["after"]) for r in found] == moved
+    assert moved  # McCarthy won on the 15th: some members moved to him
+
+
 def test_datasette_shows_the_tables_as_described(datasette: str) -> None:
     with urllib.request.urlopen(f"{datasette}/-/metadata.json", timeout=30) as answer:
         metadata = json.load(answer)

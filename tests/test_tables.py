@@ -105,3 +105,44 @@ def test_the_data_model_page_describes_every_table_and_column() -> None:
         assert f"### `{table.name}`" in page
         for column in table.columns:
             assert f"| `{column.name}` | {column.kind} |" in page, (table.name, column.name)
+
+
+def test_members_over_time_follow_the_electorate() -> None:
+    """On every day an electorate changed, the members whose span covers the day are the
+    state's electorate (as known now); Sweden joins NATO's on 7 March 2024."""
+    found = tables(_REAL.events)
+    spans = _table(found, "members")
+    for race in _REAL.races:
+        mine = [e for e in _REAL.events if e.race == race]
+        for day in sorted({str(r["from_day"]) for r in spans if r["race"] == race}):
+            at = datetime.date.fromisoformat(day)
+            covering = {
+                r["member"]
+                for r in spans
+                if r["race"] == race
+                and str(r["from_day"]) <= day
+                and (r["to_day"] is None or day <= str(r["to_day"]))
+            }
+            assert covering == set(state_at(mine, at, race).electorate), (race, day)
+    sweden = [r for r in spans if r["race"] == NATO and r["member"] == "SE"]
+    assert [("2024-03-07", None)] == [(r["from_day"], r["to_day"]) for r in sweden]
+
+
+def test_votes_are_the_ballots_tallies() -> None:
+    """Each roll call's votes are one row per member as its tally lists them; a count is
+    one row with its count."""
+    found = tables(_REAL.events)
+    votes = _table(found, "votes")
+    ballots = _table(found, "ballots")
+    for event in _REAL.events:
+        if event.TYPE != "ballot":
+            continue
+        mine = [(v["member"], v["candidate"]) for v in votes if v["event_id"] == event.id]
+        expected = [
+            (member, tally.candidate)
+            for tally in event.votes  # type: ignore[attr-defined]
+            for member in tally.members
+        ]
+        assert mine == expected
+        assert any(b["event_id"] == event.id for b in ballots)
+    assert len({(b["race"], b["number"]) for b in ballots}) == len(ballots)

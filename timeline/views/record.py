@@ -14,52 +14,34 @@ known now"), and a test holds the table to ``state_at`` on every day of every ra
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
 
-import attrs
-
-from timeline.engine.checkpoints import RaceIndex
-from timeline.engine.fold import races, replay_order, state_at
+from timeline.engine.fold import races, replay_order
 from timeline.engine.query import candidate_named, members_named, superseded_by
 from timeline.engine.summary import RaceSummary, summarize
 from timeline.model.events import Citation, Condition, Endorsement, Event
 from timeline.model.seeds import SeedRecord
-from timeline.model.state import RaceState
 from timeline.views.citations import NO_SEEDS, cited
+from timeline.views.record_daily import (
+    DAILY_RACE_COLUMNS,
+    DAILY_SUPPORT_COLUMNS,
+    daily_rows,
+    days_of,
+)
+from timeline.views.record_race import (
+    BALLOT_COLUMNS,
+    CANDIDATE_COLUMNS,
+    MEMBER_COLUMNS,
+    VOTE_COLUMNS,
+    ballot_rows,
+    candidate_rows,
+    member_rows,
+    vote_rows,
+)
+from timeline.views.table import Column, Row, Table, columns
+from timeline.views.table import day as _day
 
-Row = tuple[Any, ...]
-
-
-@attrs.frozen
-class Column:
-    """A column: its name, its kind (``text``, ``integer``, ``date``, ``boolean`` or
-    ``json``, a list as JSON text), and what it holds."""
-
-    name: str
-    kind: str
-    about: str
-
-
-@attrs.frozen
-class Table:
-    """A table: its name, what a row is, its columns, its key, and its rows (a function:
-    rows are computed when a writer asks, race by race)."""
-
-    name: str
-    about: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    rows: Callable[[], Iterator[Row]]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns)
-
-
-def _columns(*spec: tuple[str, str, str]) -> tuple[Column, ...]:
-    return tuple(Column(name, kind, about) for name, kind, about in spec)
+__all__ = ["Column", "Table", "days_of", "tables"]
 
 
 def tables(
@@ -100,6 +82,35 @@ def tables(
             lambda: (row for mine in by_race.values() for row in _condition_rows(mine)),
         ),
         Table(
+            "candidates",
+            "One row per candidate of a race, as the race stands at its end.",
+            CANDIDATE_COLUMNS,
+            ("race", "candidate"),
+            lambda: (row for race, mine in by_race.items() for row in candidate_rows(mine, race)),
+        ),
+        Table(
+            "members",
+            "One row per member of an electorate and span of days it held the same record"
+            " (name, weights, groups): who could decide, and with what weight, over time.",
+            MEMBER_COLUMNS,
+            ("race", "member", "from_day"),
+            lambda: (row for race, mine in by_race.items() for row in member_rows(mine, race)),
+        ),
+        Table(
+            "ballots",
+            "One row per ballot held, in order within its race.",
+            BALLOT_COLUMNS,
+            ("race", "number", "event_id"),
+            lambda: (row for race, mine in by_race.items() for row in ballot_rows(mine, race)),
+        ),
+        Table(
+            "votes",
+            "One row per vote of a roll call (a member's), or per count of a secret ballot.",
+            VOTE_COLUMNS,
+            ("event_id", "line", "member"),
+            lambda: (row for race, mine in by_race.items() for row in vote_rows(mine, race)),
+        ),
+        Table(
             "daily_race",
             "One row per race, day (opening to decision) and knowledge (now, or as known"
             " on that day): the leader, the holdouts and whether the rule is met.",
@@ -108,7 +119,7 @@ def tables(
             lambda: (
                 row
                 for race, mine in by_race.items()
-                for row in _daily_rows(mine, race, summaries[race])[0]
+                for row in daily_rows(mine, race, summaries[race])[0]
             ),
         ),
         Table(
@@ -119,13 +130,13 @@ def tables(
             lambda: (
                 row
                 for race, mine in by_race.items()
-                for row in _daily_rows(mine, race, summaries[race])[1]
+                for row in daily_rows(mine, race, summaries[race])[1]
             ),
         ),
     )
 
 
-RACE_COLUMNS = _columns(
+RACE_COLUMNS = columns(
     ("race", "text", "the race's id"),
     ("office", "text", "the office it decides"),
     ("opened", "date", "the day its opening counts from"),
@@ -151,7 +162,7 @@ def _race_row(mine: Sequence[Event], summary: RaceSummary) -> Row:
     )
 
 
-EVENT_COLUMNS = _columns(
+EVENT_COLUMNS = columns(
     ("id", "text", "the event's id (its file's name)"),
     ("race", "text", "the race it belongs to"),
     ("type", "text", "its type (endorsement, candidacy, ...)"),
@@ -186,7 +197,7 @@ def _event_rows(mine: Sequence[Event]) -> Iterator[Row]:
         )
 
 
-SOURCE_COLUMNS = _columns(
+SOURCE_COLUMNS = columns(
     ("event_id", "text", "the event that cites it"),
     ("race", "text", "the event's race"),
     ("position", "integer", "its place among the event's citations, from 0"),
@@ -233,7 +244,7 @@ def _source_rows(mine: Sequence[Event], seeds: Mapping[str, SeedRecord]) -> Iter
             )
 
 
-CONDITION_COLUMNS = _columns(
+CONDITION_COLUMNS = columns(
     ("event_id", "text", "the condition or endorsement event that states it"),
     ("race", "text", "the event's race"),
     ("member", "text", "the member that sets it"),
@@ -254,106 +265,3 @@ def _condition_rows(mine: Sequence[Event]) -> Iterator[Row]:
             for member in event.members:
                 for position, text in enumerate(event.conditions):
                     yield event.id, event.race, member, event.candidate, position, "support", text
-
-
-DAILY_RACE_COLUMNS = _columns(
-    ("race", "text", "the race"),
-    ("day", "date", "the day"),
-    ("known", "text", "now (every event, as corrected) or then (as reported by that day)"),
-    ("leader", "text", "the candidate leading (or appointed), if any"),
-    ("rule_met", "boolean", "whether some candidate's backing meets the decision rule"),
-    ("appointed", "text", "the candidate appointed, if any"),
-    ("holdouts", "json", "the members not behind the leader"),
-    ("holdout_count", "integer", "how many"),
-    ("events_counted", "integer", "how many events the state replays"),
-    ("event_ids", "json", "the last event replayed, and the events of the leader's backing"),
-)
-
-DAILY_SUPPORT_COLUMNS = _columns(
-    ("race", "text", "the race"),
-    ("day", "date", "the day"),
-    ("known", "text", "now, or then (as reported by that day)"),
-    ("candidate", "text", "the candidate"),
-    ("status", "text", "mentioned, declared, withdrawn, eliminated or appointed"),
-    ("members", "integer", "how many members of the electorate back it"),
-    ("score", "integer", "what the rule counts of its support (members, or a weight)"),
-    ("backers", "json", "the members that back it"),
-    ("meets_rule", "boolean", "whether its backing meets the decision rule"),
-    ("event_ids", "json", "the events its backings date from"),
-)
-
-#: What a daily row's ``known`` says: every event as corrected, or as reported by then.
-KNOWN = ("now", "then")
-
-
-def days_of(summary: RaceSummary, mine: Sequence[Event]) -> list[datetime.date]:
-    """Every day from the race's opening to its decision (undecided: to its last event)."""
-    if summary.opened is None:
-        return []
-    last = summary.decided or max(e.date.latest for e in mine)
-    count = (last - summary.opened).days + 1
-    return [summary.opened + datetime.timedelta(days=n) for n in range(max(count, 0))]
-
-
-def _daily_rows(
-    mine: Sequence[Event], race: str, summary: RaceSummary
-) -> tuple[Iterator[Row], Iterator[Row]]:
-    """The race's rows of ``daily_race`` and of ``daily_support``."""
-    states = list(daily_states(mine, race, summary))
-    race_rows = (_daily_race_row(race, day, known, state) for day, known, state in states)
-    support_rows = (
-        row for day, known, state in states for row in _daily_support_rows(race, day, known, state)
-    )
-    return race_rows, support_rows
-
-
-def daily_states(
-    mine: Sequence[Event], race: str, summary: RaceSummary
-) -> Iterator[tuple[datetime.date, str, RaceState]]:
-    """The race's state on each of its days, as known now and as known then."""
-    index = RaceIndex(mine, race)
-    for day in days_of(summary, mine):
-        yield day, "now", index.state_at(day)
-        yield day, "then", state_at(mine, day, race, known_on=day)
-
-
-def _daily_race_row(race: str, day: datetime.date, known: str, state: RaceState) -> Row:
-    leader = state.leader
-    holdouts = list(state.holdouts)
-    backing = sorted({b.since for b in leader.backers}) if leader is not None else []
-    ids = [state.last_event, *backing] if state.last_event is not None else backing
-    return (
-        race,
-        day.isoformat(),
-        known,
-        leader.id if leader is not None else None,
-        state.decided,
-        state.appointed,
-        holdouts,
-        len(holdouts),
-        state.applied,
-        ids,
-    )
-
-
-def _daily_support_rows(
-    race: str, day: datetime.date, known: str, state: RaceState
-) -> Iterator[Row]:
-    for candidate in state.candidates:
-        backers = sorted(state.backers_in_electorate(candidate))
-        yield (
-            race,
-            day.isoformat(),
-            known,
-            candidate.id,
-            candidate.status.value,
-            len(backers),
-            state.score(candidate),
-            backers,
-            state.meets_rule(candidate.id),
-            sorted({b.since for b in candidate.backers}),
-        )
-
-
-def _day(day: datetime.date | None) -> str | None:
-    return day.isoformat() if day is not None else None

@@ -31,6 +31,10 @@ FOREIGN_KEYS = {
     ("events", "race"): ("races", "race"),
     ("sources", "event_id"): ("events", "id"),
     ("conditions", "event_id"): ("events", "id"),
+    ("candidates", "race"): ("races", "race"),
+    ("members", "race"): ("races", "race"),
+    ("ballots", "event_id"): ("events", "id"),
+    ("votes", "event_id"): ("events", "id"),
     ("daily_race", "race"): ("races", "race"),
     ("daily_support", "race"): ("races", "race"),
 }
@@ -40,6 +44,9 @@ INDEXES: dict[str, list[tuple[str, ...]]] = {
     "events": [("race", "counts_from"), ("type",), ("candidate",)],
     "sources": [("document",), ("race",)],
     "conditions": [("race", "member"), ("candidate",)],
+    "members": [("race", "member")],
+    "ballots": [("race", "number")],
+    "votes": [("race", "ballot"), ("member",), ("candidate",)],
     "daily_race": [("day",)],
     "daily_support": [("race", "candidate", "day"), ("day",)],
 }
