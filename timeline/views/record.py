@@ -14,7 +14,7 @@ known now"), and a test holds the table to ``state_at`` on every day of every ra
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from timeline.engine.fold import races, replay_order
 from timeline.engine.query import candidate_named, members_named, superseded_by
@@ -25,7 +25,8 @@ from timeline.views.citations import NO_SEEDS, cited
 from timeline.views.record_daily import (
     DAILY_RACE_COLUMNS,
     DAILY_SUPPORT_COLUMNS,
-    daily_rows,
+    daily_race_rows,
+    daily_support_rows,
     days_of,
 )
 from timeline.views.record_race import (
@@ -52,41 +53,46 @@ def tables(
     for event in events:
         by_race[event.race].append(event)
     summaries = {race: summarize(mine, race) for race, mine in by_race.items()}
+
+    def per_race(rows: Callable[[list[Event], str], Iterator[Row]]) -> Callable[[], Iterator[Row]]:
+        """A table's rows: ``rows`` of each race's events, race after race."""
+        return lambda: (row for race, mine in by_race.items() for row in rows(mine, race))
+
     return (
         Table(
             "races",
             "One row per race: when it opened and was decided, and who was appointed.",
             RACE_COLUMNS,
             ("race",),
-            lambda: (_race_row(by_race[race], summaries[race]) for race in by_race),
+            per_race(lambda mine, race: iter([_race_row(mine, summaries[race])])),
         ),
         Table(
             "events",
             "One row per event file, in replay order within its race.",
             EVENT_COLUMNS,
             ("id",),
-            lambda: (row for mine in by_race.values() for row in _event_rows(mine)),
+            per_race(lambda mine, _: _event_rows(mine)),
         ),
         Table(
             "sources",
             "One row per citation of an event (its sources, then its dissenting sources).",
             SOURCE_COLUMNS,
             ("event_id", "position"),
-            lambda: (row for mine in by_race.values() for row in _source_rows(mine, seeds)),
+            per_race(lambda mine, _: _source_rows(mine, seeds)),
         ),
         Table(
             "conditions",
             "One row per condition a member attaches to its support, as an event states it.",
             CONDITION_COLUMNS,
             ("event_id", "member", "position"),
-            lambda: (row for mine in by_race.values() for row in _condition_rows(mine)),
+            per_race(lambda mine, _: _condition_rows(mine)),
         ),
         Table(
             "candidates",
             "One row per candidate of a race, as the race stands at its end.",
             CANDIDATE_COLUMNS,
             ("race", "candidate"),
-            lambda: (row for race, mine in by_race.items() for row in candidate_rows(mine, race)),
+            per_race(candidate_rows),
         ),
         Table(
             "members",
@@ -94,21 +100,21 @@ def tables(
             " (name, weights, groups): who could decide, and with what weight, over time.",
             MEMBER_COLUMNS,
             ("race", "member", "from_day"),
-            lambda: (row for race, mine in by_race.items() for row in member_rows(mine, race)),
+            per_race(member_rows),
         ),
         Table(
             "ballots",
             "One row per ballot held, in order within its race.",
             BALLOT_COLUMNS,
             ("race", "number", "event_id"),
-            lambda: (row for race, mine in by_race.items() for row in ballot_rows(mine, race)),
+            per_race(ballot_rows),
         ),
         Table(
             "votes",
             "One row per vote of a roll call (a member's), or per count of a secret ballot.",
             VOTE_COLUMNS,
             ("event_id", "line", "member"),
-            lambda: (row for race, mine in by_race.items() for row in vote_rows(mine, race)),
+            per_race(vote_rows),
         ),
         Table(
             "daily_race",
@@ -116,22 +122,14 @@ def tables(
             " on that day): the leader, the holdouts and whether the rule is met.",
             DAILY_RACE_COLUMNS,
             ("race", "day", "known"),
-            lambda: (
-                row
-                for race, mine in by_race.items()
-                for row in daily_rows(mine, race, summaries[race])[0]
-            ),
+            per_race(lambda mine, race: daily_race_rows(mine, race, summaries[race])),
         ),
         Table(
             "daily_support",
             "One row per race, day, knowledge and candidate: its status and its support.",
             DAILY_SUPPORT_COLUMNS,
             ("race", "day", "known", "candidate"),
-            lambda: (
-                row
-                for race, mine in by_race.items()
-                for row in daily_rows(mine, race, summaries[race])[1]
-            ),
+            per_race(lambda mine, race: daily_support_rows(mine, race, summaries[race])),
         ),
     )
 

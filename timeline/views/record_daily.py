@@ -44,9 +44,6 @@ DAILY_SUPPORT_COLUMNS = columns(
     ("event_ids", "json", "the events its backings date from"),
 )
 
-#: What a daily row's ``known`` says: every event as corrected, or as reported by then.
-KNOWN = ("now", "then")
-
 
 def days_of(summary: RaceSummary, mine: Sequence[Event]) -> list[datetime.date]:
     """Every day from the race's opening to its decision (undecided: to its last event)."""
@@ -57,22 +54,23 @@ def days_of(summary: RaceSummary, mine: Sequence[Event]) -> list[datetime.date]:
     return [summary.opened + datetime.timedelta(days=n) for n in range(max(count, 0))]
 
 
-def daily_rows(
-    mine: Sequence[Event], race: str, summary: RaceSummary
-) -> tuple[Iterator[Row], Iterator[Row]]:
-    """The race's rows of ``daily_race`` and of ``daily_support``."""
-    states = list(daily_states(mine, race, summary))
-    race_rows = (_daily_race_row(race, day, known, state) for day, known, state in states)
-    support_rows = (
-        row for day, known, state in states for row in _daily_support_rows(race, day, known, state)
-    )
-    return race_rows, support_rows
+def daily_race_rows(mine: Sequence[Event], race: str, summary: RaceSummary) -> Iterator[Row]:
+    """The race's rows of ``daily_race``, a day's state at a time."""
+    for day, known, state in daily_states(mine, race, summary):
+        yield _daily_race_row(race, day, known, state)
+
+
+def daily_support_rows(mine: Sequence[Event], race: str, summary: RaceSummary) -> Iterator[Row]:
+    """The race's rows of ``daily_support``, a day's state at a time."""
+    for day, known, state in daily_states(mine, race, summary):
+        yield from _daily_support_rows(race, day, known, state)
 
 
 def daily_states(
     mine: Sequence[Event], race: str, summary: RaceSummary
 ) -> Iterator[tuple[datetime.date, str, RaceState]]:
-    """The race's state on each of its days, as known now and as known then."""
+    """The race's state on each of its days, as known now (every event, as corrected) and
+    as known then (as reported by that day): the two values of a daily row's ``known``."""
     index = RaceIndex(mine, race)
     for day in days_of(summary, mine):
         yield day, "now", index.state_at(day)
