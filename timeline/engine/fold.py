@@ -55,6 +55,7 @@ __all__ = [
     "replay_key",
     "replay_order",
     "reported_by",
+    "retracted_and_replaced",
     "state_at",
     "supersede",
     "told_at",
@@ -121,6 +122,19 @@ def apply(state: RaceState, event: Event) -> RaceState:
     return Replayer(state).run((event,)).state()
 
 
+def retracted_and_replaced(by: Iterable[Event]) -> tuple[set[str], dict[str, Event]]:
+    """What the retractions and corrections in ``by`` supersede: the ids retracted, and
+    each corrected id's replacement (of two corrections of one event, the later given)."""
+    retracted: set[str] = set()
+    replaced: dict[str, Event] = {}
+    for event in by:
+        if isinstance(event, Retraction):
+            retracted.add(event.retracts)
+        elif isinstance(event, Correction):
+            replaced[event.corrects] = event.replacement
+    return retracted, replaced
+
+
 def supersede(events: Iterable[Event], by: Iterable[Event]) -> list[Event]:
     """``events`` with the ones retracted by ``by`` left out and the ones corrected
     replaced by their replacement. Retractions and corrections themselves are dropped.
@@ -130,13 +144,7 @@ def supersede(events: Iterable[Event], by: Iterable[Event]) -> list[Event]:
     it reports is known from its own sources.
     """
     events = list(events)
-    retracted: set[str] = set()
-    replaced: dict[str, Event] = {}
-    for event in by:
-        if isinstance(event, Retraction):
-            retracted.add(event.retracts)
-        elif isinstance(event, Correction):
-            replaced[event.corrects] = event.replacement
+    retracted, replaced = retracted_and_replaced(by)
     told = [
         replaced.pop(e.id, e)
         for e in events

@@ -16,7 +16,13 @@ import attrs
 
 from timeline.engine.checkpoints import EVERY, SavedStates
 from timeline.engine.checks import Field, Finding
-from timeline.engine.fold import replay_key, replay_order, told_at, version_ends
+from timeline.engine.fold import (
+    replay_key,
+    replay_order,
+    retracted_and_replaced,
+    told_at,
+    version_ends,
+)
 from timeline.engine.replayer import Replayer
 from timeline.errors import ReplayError
 from timeline.model.events import Appointment, Correction, Endorsement, Event, Retraction
@@ -103,15 +109,9 @@ def _superseded(ordered: list[Event], changes: Sequence[Event]) -> list[Event]:
     sorted (a replacement is merged into its place)."""
     if not changes:
         return ordered
-    retracted = {e.retracts for e in changes if isinstance(e, Retraction)}
-    replaced = {e.corrects: e.replacement for e in changes if isinstance(e, Correction)}
-    kept = [
-        e
-        for e in ordered
-        if e.id not in retracted
-        and e.id not in replaced
-        and not isinstance(e, Retraction | Correction)
-    ]
+    retracted, replaced = retracted_and_replaced(changes)
+    gone = retracted | replaced.keys()
+    kept = [e for e in ordered if e.id not in gone and not isinstance(e, Retraction | Correction)]
     added = sorted((e for target, e in replaced.items() if target not in retracted), key=replay_key)
     return list(heapq.merge(kept, added, key=replay_key)) if added else kept
 
