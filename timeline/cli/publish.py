@@ -4,18 +4,21 @@
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from timeline.cli.common import events_option, load, parse_day, seed_index
-from timeline.errors import CommandError, UnknownRaceError, UsageProblem
-from timeline.model.events import Event
-from timeline.model.seeds import SeedRecord
+from timeline.cli.common import events_option, load, opened, parse_day, seed_index
+from timeline.errors import CommandError, MissingExtraError, UnknownRaceError, UsageProblem
 from timeline.views.export import FORMATS, to_csv, to_jsonl, to_timelinejs
-from timeline.views.record import tables
+from timeline.views.record import race_rows
+from timeline.views.table import TableRow
+
+#: The formats that write the record's tables (docs/data-model.md), and their extras.
+RECORD_FORMATS = {"sqlite": ("sqlite-utils", "sqlite_utils"), "parquet": ("pyarrow", "pyarrow")}
 
 
 @click.command()
@@ -24,17 +27,18 @@ from timeline.views.record import tables
 @click.option(
     "--format",
     "output",
-    type=click.Choice([*FORMATS, "sqlite"]),
+    type=click.Choice([*FORMATS, *RECORD_FORMATS]),
     default="jsonl",
     show_default=True,
     help="jsonl: an event per line; csv: a row per source; timelinejs: TimelineJS 3 JSON;"
-    " sqlite: the record as a database (needs --out and the sqlite extra).",
+    " sqlite: the record as a database (needs --out and the sqlite extra); parquet: the"
+    " record as Parquet files, a directory (needs --out and the parquet extra).",
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="Write to this file. Default: standard output.",
+    help="Write to this file (parquet: this directory). Default: standard output.",
 )
 def export(events: Path | None, race: str | None, output: str, out: Path | None) -> None:
     """Write every event with its sources, for other programs.
@@ -47,24 +51,28 @@ def export(events: Path | None, race: str | None, output: str, out: Path | None)
     needs one race: give --race when the repository holds several.
 
     \b
-    SQLite writes the record as tables (docs/data-model.md): races, events,
-    sources (searchable quotes), conditions, and each race's state on every day,
-    as known then and as known now; beside it, NAME.metadata.json describes them
-    for Datasette. Nothing is written if the repository has an error.
+    SQLite and Parquet write the record as tables (docs/data-model.md): races,
+    events, sources (with their quotes), conditions, candidates, members,
+    ballots, votes, and each race's state on every day, as known then and as
+    known now. SQLite: one database, its quotes searchable, and beside it
+    NAME.metadata.json for Datasette. Parquet: a directory, a folder per table
+    and a file per race (race=ID), for DuckDB, pandas, Polars or Spark. Both
+    stream race by race. Nothing is written if the repository has an error.
 
     \b
     Examples:
       timeline export --format csv --out events.csv
       timeline export --format timelinejs --race nato-secretary-general-2024 --out timeline.json
       timeline export --format sqlite --out record.db
+      timeline export --format parquet --out record
     """
+    if output in RECORD_FORMATS:
+        _export_record(output, events, race, out)
+        return
     repository = load(events)
     chosen = [e for e in repository.events if race is None or e.race == race]
     if race is not None and not chosen:
         raise UnknownRaceError(f"no race {race!r}; known: {', '.join(repository.races)}")
-    if output == "sqlite":
-        _export_sqlite(chosen, seed_index(repository.root), out)
-        return
     if output == "timelinejs":
         if race is None and len(repository.races) > 1:
             known = ", ".join(repository.races)
@@ -158,23 +166,48 @@ def site(out: Path, events: Path | None, race: str | None) -> None:
     click.echo(str(out / "index.html"))
 
 
-def _export_sqlite(chosen: list[Event], seeds: Mapping[str, SeedRecord], out: Path | None) -> None:
-    """The record as a SQLite database at ``out``, and its Datasette metadata beside it."""
+def _export_record(output: str, events: Path | None, race: str | None, out: Path | None) -> None:
+    """The record's tables as a SQLite database or Parquet files at ``out``, streamed
+    from the repository one race at a time."""
     if out is None:
-        raise UsageProblem("--format sqlite writes a database: give --out FILE")
+        raise UsageProblem(f"--format {output} writes files: give --out")
+    package, module = RECORD_FORMATS[output]
+    if importlib.util.find_spec(module) is None:  # pragma: no cover - tests have the extras
+        raise MissingExtraError(
+            f"--format {output} needs {package}: pip install 'race-timeline[{output}]'"
+        )
+    loaded = opened(events)
+    if race is not None and race not in loaded.races:
+        raise UnknownRaceError(f"no race {race!r}; known: {', '.join(loaded.races)}")
+    seeds = seed_index(loaded.root)
+
+    def rows() -> Iterator[TableRow]:
+        for name, mine in loaded.stream(None if race is None else [race]):
+            yield from race_rows(mine, name, seeds)
+
     try:
-        from timeline.views.sqlite import datasette_metadata, write_sqlite
-    except ImportError:  # pragma: no cover - the extra is installed with the tests
-        raise CommandError(
-            "--format sqlite needs sqlite-utils: pip install 'race-timeline[sqlite]'"
-        ) from None
-    found = tables(chosen, seeds)
-    metadata = out.with_name(f"{out.stem}.metadata.json")
-    try:
-        write_sqlite(found, out)
-        text = json.dumps(datasette_metadata(found, out.stem), indent=2, ensure_ascii=False)
-        metadata.write_text(text + "\n", encoding="utf-8")
+        written = _write_parquet(rows(), out) if output == "parquet" else _write_sqlite(rows(), out)
     except OSError as exc:
-        raise CommandError(f"cannot write {out}: {exc.strerror}") from None
-    click.echo(str(out))
-    click.echo(str(metadata))
+        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
+    for path in written:
+        click.echo(str(path))
+
+
+def _write_sqlite(rows: Iterator[TableRow], out: Path) -> list[Path]:
+    from timeline.views.sqlite import datasette_metadata, write_sqlite
+
+    write_sqlite(rows, out)
+    metadata = out.with_name(f"{out.stem}.metadata.json")
+    text = json.dumps(datasette_metadata(out.stem), indent=2, ensure_ascii=False)
+    metadata.write_text(text + "\n", encoding="utf-8")
+    return [out, metadata]
+
+
+def _write_parquet(rows: Iterator[TableRow], out: Path) -> list[Path]:
+    from timeline.views.parquet import NotAnExport, write_parquet
+
+    try:
+        write_parquet(rows, out)
+    except NotAnExport as exc:
+        raise CommandError(str(exc)) from None
+    return [out]

@@ -94,6 +94,16 @@ class Loaded:
             found = self._entries[race] = self._fetch(race)
         return found
 
+    def stream(self, races: Iterable[str] | None = None) -> Iterator[tuple[str, list[Event]]]:
+        """Each of ``races`` (default: every race) with its events, in load order, one
+        race at a time: a race decoded from the store for this is not kept, so a reader
+        of every race holds one race's events at a time (as ``export`` does)."""
+        for race in self.races if races is None else races:
+            held = self._entries[race] is not None
+            yield race, [event for _, event in self.entries(race)]
+            if not held:
+                self._entries[race] = None
+
     def repository(self, races: Iterable[str] | None = None) -> Repository:
         """The events of ``races`` (default: every race) as a :class:`Repository` that
         still names every race, the events in the order of their files."""

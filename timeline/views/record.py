@@ -1,23 +1,26 @@
 """The record as tables: one relational model of races, events, sources and daily states.
 
-Every export that speaks SQL or data frames (``timeline export --format sqlite``) writes
-these tables, the same in every format; ``docs/data-model.md`` describes them. Pure: a
-table is its columns and a function that yields its rows, computed from the events (and
-what is known of the seed articles) when asked, one race at a time, so a writer can
-stream them. Every row names the event ids it derives from, so any figure can be traced
-to its files.
+Every export that speaks SQL or data frames (``timeline export --format sqlite`` or
+``parquet``) writes these tables, the same in every format; ``docs/data-model.md``
+describes them. :data:`TABLES` is their shape; the rows come from
+:func:`race_rows`, one race's events at a time, each named by its table, so a writer
+streams them and holds one race's events at most. Pure: computed from the events (and
+what is known of the seed articles) when asked. Every row names the event ids it
+derives from, so any figure can be traced to its files.
 
 The daily state is a view of the replay, never a second rule: each row is read from
-:func:`~timeline.engine.fold.state_at`'s answer (through the checkpoint index for "as
-known now"), and a test holds the table to ``state_at`` on every day of every race.
+the state :func:`~timeline.engine.fold.state_at` gives (computed for every day of a
+race in one pass, :mod:`timeline.engine.daily`), and a test holds the table to
+``state_at`` on every day of every race.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from timeline.engine.fold import races, replay_order
+from timeline.engine.fold import replay_order
 from timeline.engine.query import candidate_named, members_named, superseded_by
+from timeline.engine.replay_checks import by_race
 from timeline.engine.summary import RaceSummary, summarize
 from timeline.model.events import Citation, Condition, Endorsement, Event
 from timeline.model.seeds import SeedRecord
@@ -25,8 +28,7 @@ from timeline.views.citations import NO_SEEDS, cited
 from timeline.views.record_daily import (
     DAILY_RACE_COLUMNS,
     DAILY_SUPPORT_COLUMNS,
-    daily_race_rows,
-    daily_support_rows,
+    daily_rows,
     days_of,
 )
 from timeline.views.record_race import (
@@ -37,101 +39,47 @@ from timeline.views.record_race import (
     ballot_rows,
     candidate_rows,
     member_rows,
+    told_now,
     vote_rows,
 )
-from timeline.views.table import Column, Row, Table, columns
+from timeline.views.table import Column, Row, Table, TableRow, columns
 from timeline.views.table import day as _day
 
-__all__ = ["Column", "Table", "days_of", "tables"]
+__all__ = ["TABLES", "Column", "Table", "days_of", "race_rows", "record_rows"]
 
 
-def tables(
+def record_rows(
     events: Sequence[Event], seeds: Mapping[str, SeedRecord] = NO_SEEDS
-) -> tuple[Table, ...]:
-    """The tables of the record of ``events`` (every race in them)."""
-    by_race: dict[str, list[Event]] = {race: [] for race in races(events)}
-    for event in events:
-        by_race[event.race].append(event)
-    summaries = {race: summarize(mine, race) for race, mine in by_race.items()}
+) -> Iterator[TableRow]:
+    """Every row of the record of ``events`` (every race in them), race by race."""
+    for race, mine in by_race(events).items():
+        yield from race_rows(mine, race, seeds)
 
-    def per_race(rows: Callable[[list[Event], str], Iterator[Row]]) -> Callable[[], Iterator[Row]]:
-        """A table's rows: ``rows`` of each race's events, race after race."""
-        return lambda: (row for race, mine in by_race.items() for row in rows(mine, race))
 
-    return (
-        Table(
-            "races",
-            "One row per race: when it opened and was decided, and who was appointed.",
-            RACE_COLUMNS,
-            ("race",),
-            per_race(lambda mine, race: iter([_race_row(mine, summaries[race])])),
-        ),
-        Table(
-            "events",
-            "One row per event file, in replay order within its race.",
-            EVENT_COLUMNS,
-            ("id",),
-            per_race(lambda mine, _: _event_rows(mine)),
-        ),
-        Table(
-            "sources",
-            "One row per citation of an event (its sources, then its dissenting sources).",
-            SOURCE_COLUMNS,
-            ("event_id", "position"),
-            per_race(lambda mine, _: _source_rows(mine, seeds)),
-        ),
-        Table(
-            "conditions",
-            "One row per condition a member attaches to its support, as an event states it.",
-            CONDITION_COLUMNS,
-            ("event_id", "member", "position"),
-            per_race(lambda mine, _: _condition_rows(mine)),
-        ),
-        Table(
-            "candidates",
-            "One row per candidate of a race, as the race stands at its end.",
-            CANDIDATE_COLUMNS,
-            ("race", "candidate"),
-            per_race(candidate_rows),
-        ),
-        Table(
-            "members",
-            "One row per member of an electorate and span of days it held the same record"
-            " (name, weights, groups): who could decide, and with what weight, over time.",
-            MEMBER_COLUMNS,
-            ("race", "member", "from_day"),
-            per_race(member_rows),
-        ),
-        Table(
-            "ballots",
-            "One row per ballot held, in order within its race.",
-            BALLOT_COLUMNS,
-            ("race", "number", "event_id"),
-            per_race(ballot_rows),
-        ),
-        Table(
-            "votes",
-            "One row per vote of a roll call (a member's), or per count of a secret ballot.",
-            VOTE_COLUMNS,
-            ("event_id", "line", "member"),
-            per_race(vote_rows),
-        ),
-        Table(
-            "daily_race",
-            "One row per race, day (opening to decision) and knowledge (now, or as known"
-            " on that day): the leader, the holdouts and whether the rule is met.",
-            DAILY_RACE_COLUMNS,
-            ("race", "day", "known"),
-            per_race(lambda mine, race: daily_race_rows(mine, race, summaries[race])),
-        ),
-        Table(
-            "daily_support",
-            "One row per race, day, knowledge and candidate: its status and its support.",
-            DAILY_SUPPORT_COLUMNS,
-            ("race", "day", "known", "candidate"),
-            per_race(lambda mine, race: daily_support_rows(mine, race, summaries[race])),
-        ),
+def race_rows(
+    mine: Sequence[Event], race: str, seeds: Mapping[str, SeedRecord] = NO_SEEDS
+) -> Iterator[TableRow]:
+    """The rows of one race's events, each named by its table: the tables of
+    :data:`TABLES` in turn, the two daily tables together (each state computed once).
+    What a race needs is computed once for all its tables: its replay order, its
+    history as told now, its summary."""
+    ordered = replay_order(mine)
+    told = told_now(mine, race)
+    summary = summarize(mine, race)
+    parts: tuple[tuple[str, Iterable[Row]], ...] = (
+        ("races", [_race_row(ordered, summary)]),
+        ("events", _event_rows(mine, ordered)),
+        ("sources", _source_rows(ordered, seeds)),
+        ("conditions", _condition_rows(ordered)),
+        ("candidates", candidate_rows(told, race)),
+        ("members", member_rows(mine, told, race)),
+        ("ballots", ballot_rows(told, race)),
+        ("votes", vote_rows(told, race)),
     )
+    for name, rows in parts:
+        for row in rows:
+            yield name, row
+    yield from daily_rows(mine, race, summary)
 
 
 RACE_COLUMNS = columns(
@@ -141,12 +89,11 @@ RACE_COLUMNS = columns(
     ("decided", "date", "the day its decision counts from (empty: undecided)"),
     ("appointed", "text", "the name of whoever was appointed"),
     ("events", "integer", "how many events tell the race as it stands"),
-    ("event_ids", "json", "the opening's id and the appointing event's"),
+    ("event_ids", "list", "the opening's id and the appointing event's"),
 )
 
 
-def _race_row(mine: Sequence[Event], summary: RaceSummary) -> Row:
-    ordered = replay_order(mine)
+def _race_row(ordered: Sequence[Event], summary: RaceSummary) -> Row:
     opening = next((e.id for e in ordered if e.TYPE == "opening"), None)
     appointing = next((e.id for e in reversed(ordered) if e.TYPE == "appointment"), None)
     return (
@@ -170,15 +117,15 @@ EVENT_COLUMNS = columns(
     ("reported", "date", "the day its first source was published"),
     ("summary", "text", "one line saying what happened"),
     ("candidate", "text", "the candidate it is about, if any"),
-    ("members", "json", "the members it names, in any role"),
+    ("members", "list", "the members it names, in any role"),
     ("superseded_by", "text", "the retraction or correction that supersedes it, if any"),
     ("note", "text", "the contributor's note"),
 )
 
 
-def _event_rows(mine: Sequence[Event]) -> Iterator[Row]:
+def _event_rows(mine: Sequence[Event], ordered: Sequence[Event]) -> Iterator[Row]:
     superseded = superseded_by(mine)
-    for event in replay_order(mine):
+    for event in ordered:
         yield (
             event.id,
             event.race,
@@ -215,8 +162,8 @@ SOURCE_COLUMNS = columns(
 )
 
 
-def _source_rows(mine: Sequence[Event], seeds: Mapping[str, SeedRecord]) -> Iterator[Row]:
-    for event in replay_order(mine):
+def _source_rows(ordered: Sequence[Event], seeds: Mapping[str, SeedRecord]) -> Iterator[Row]:
+    for event in ordered:
         citations: list[tuple[str, Citation]] = [("source", c) for c in event.sources]
         citations += [("dissent", d) for d in event.dissent]
         for position, (kind, citation) in enumerate(citations):
@@ -253,8 +200,8 @@ CONDITION_COLUMNS = columns(
 )
 
 
-def _condition_rows(mine: Sequence[Event]) -> Iterator[Row]:
-    for event in replay_order(mine):
+def _condition_rows(ordered: Sequence[Event]) -> Iterator[Row]:
+    for event in ordered:
         if isinstance(event, Condition):
             for position, text in enumerate(event.conditions):
                 kind = event.kind.value
@@ -263,3 +210,70 @@ def _condition_rows(mine: Sequence[Event]) -> Iterator[Row]:
             for member in event.members:
                 for position, text in enumerate(event.conditions):
                     yield event.id, event.race, member, event.candidate, position, "support", text
+
+
+#: The tables of the record, in the order :func:`race_rows` gives their rows.
+TABLES = (
+    Table(
+        "races",
+        "One row per race: when it opened and was decided, and who was appointed.",
+        RACE_COLUMNS,
+        ("race",),
+    ),
+    Table(
+        "events",
+        "One row per event file, in replay order within its race.",
+        EVENT_COLUMNS,
+        ("id",),
+    ),
+    Table(
+        "sources",
+        "One row per citation of an event (its sources, then its dissenting sources).",
+        SOURCE_COLUMNS,
+        ("event_id", "position"),
+    ),
+    Table(
+        "conditions",
+        "One row per condition a member attaches to its support, as an event states it.",
+        CONDITION_COLUMNS,
+        ("event_id", "member", "position"),
+    ),
+    Table(
+        "candidates",
+        "One row per candidate of a race, as the race stands at its end.",
+        CANDIDATE_COLUMNS,
+        ("race", "candidate"),
+    ),
+    Table(
+        "members",
+        "One row per member of an electorate and span of days it held the same record"
+        " (name, weights, groups): who could decide, and with what weight, over time.",
+        MEMBER_COLUMNS,
+        ("race", "member", "from_day"),
+    ),
+    Table(
+        "ballots",
+        "One row per ballot held, in order within its race.",
+        BALLOT_COLUMNS,
+        ("race", "number", "event_id"),
+    ),
+    Table(
+        "votes",
+        "One row per vote of a roll call (a member's), or per count of a secret ballot.",
+        VOTE_COLUMNS,
+        ("event_id", "line", "member"),
+    ),
+    Table(
+        "daily_race",
+        "One row per race, day (opening to decision) and knowledge (now, or as known"
+        " on that day): the leader, the holdouts and whether the rule is met.",
+        DAILY_RACE_COLUMNS,
+        ("race", "day", "known"),
+    ),
+    Table(
+        "daily_support",
+        "One row per race, day, knowledge and candidate: its status and its support.",
+        DAILY_SUPPORT_COLUMNS,
+        ("race", "day", "known", "candidate"),
+    ),
+)

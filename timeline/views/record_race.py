@@ -1,7 +1,8 @@
 """The record's tables of who takes part: candidates, members over time, ballots, votes.
 
 Part of the relational model of :mod:`timeline.views.record` (``docs/data-model.md``),
-each a function of one race's events, told as they stand now (corrections applied).
+each a function of one race's history as told now (corrections applied, in replay
+order: :func:`told_now`, computed once a race).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator, Sequence
 
-from timeline.engine.checkpoints import RaceIndex
+from timeline.engine.daily import daily_states
 from timeline.engine.fold import replay, told_at
 from timeline.model.events import Ballot, ElectorateChange, Event, Opening, Stage
 from timeline.model.state import RaceState
@@ -23,7 +24,7 @@ CANDIDATE_COLUMNS = columns(
     ("member", "text", "the member of the electorate the candidate is, if one"),
     ("status", "text", "mentioned, declared, withdrawn, eliminated or appointed, at the end"),
     ("put_forward_by", "text", "the member that put the candidate forward, if any"),
-    ("event_ids", "json", "the event that brought the candidate into the race"),
+    ("event_ids", "list", "the event that brought the candidate into the race"),
 )
 
 
@@ -32,8 +33,8 @@ def told_now(mine: Sequence[Event], race: str) -> list[Event]:
     return told_at(mine, datetime.date.max, race)
 
 
-def candidate_rows(mine: Sequence[Event], race: str) -> Iterator[Row]:
-    state = replay(RaceState(race), told_now(mine, race))
+def candidate_rows(told: Sequence[Event], race: str) -> Iterator[Row]:
+    state = replay(RaceState(race), told)
     for candidate in state.candidates:
         yield (
             race,
@@ -51,25 +52,24 @@ MEMBER_COLUMNS = columns(
     ("race", "text", "the race"),
     ("member", "text", "the member's id"),
     ("name", "text", "its name, if known"),
-    ("weights", "json", "its named weights ({name: value}), if any"),
-    ("groups", "json", "the groups it belongs to"),
+    ("weights", "map", "its named weights ({name: value}), if any"),
+    ("groups", "list", "the groups it belongs to"),
     ("from_day", "date", "the first day it held this record"),
     ("to_day", "date", "the last day (empty: to the end of the race)"),
-    ("event_ids", "json", "the events that set its membership or record on from_day"),
+    ("event_ids", "list", "the events that set its membership or record on from_day"),
 )
 
 
-def member_rows(mine: Sequence[Event], race: str) -> Iterator[Row]:
-    history = told_now(mine, race)
+def member_rows(mine: Sequence[Event], told: Sequence[Event], race: str) -> Iterator[Row]:
+    """The spans of each member's record, read from the state on each day the
+    electorate may change (an opening, a stage, a change of the electorate counts)."""
     changes: dict[datetime.date, list[str]] = {}
-    for event in history:
+    for event in told:
         if isinstance(event, Opening | Stage | ElectorateChange):
             changes.setdefault(event.date.latest, []).append(event.id)
-    index = RaceIndex(mine, race)
     held: dict[str, tuple[Row, str]] = {}  # member -> (its record's columns, from day)
     ids: dict[str, list[str]] = {}
-    for day in sorted(changes):
-        state = index.state_at(day)
+    for day, state in daily_states(mine, race, sorted(changes)):
         now = {member: _recordcolumns(state, member) for member in sorted(state.electorate)}
         for member in sorted(held.keys() | now.keys()):
             before, after = held.get(member), now.get(member)
@@ -100,12 +100,12 @@ BALLOT_COLUMNS = columns(
     ("kind", "text", "vote, or straw_poll"),
     ("roll_call", "boolean", "whether it gives each member's vote"),
     ("record", "text", "the official record of it, if cited"),
-    ("eliminated", "json", "the candidates it eliminated"),
+    ("eliminated", "list", "the candidates it eliminated"),
 )
 
 
-def ballot_rows(mine: Sequence[Event], race: str) -> Iterator[Row]:
-    for event in told_now(mine, race):
+def ballot_rows(told: Sequence[Event], race: str) -> Iterator[Row]:
+    for event in told:
         if isinstance(event, Ballot):
             yield (
                 race,
@@ -132,8 +132,8 @@ VOTE_COLUMNS = columns(
 )
 
 
-def vote_rows(mine: Sequence[Event], race: str) -> Iterator[Row]:
-    for event in told_now(mine, race):
+def vote_rows(told: Sequence[Event], race: str) -> Iterator[Row]:
+    for event in told:
         if not isinstance(event, Ballot):
             continue
         for line, tally in enumerate(event.votes):

@@ -21,10 +21,20 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from timeline.views.record import Table
+from timeline.views.record import TABLES, Table
+from timeline.views.table import Row, TableRow
 
-#: The SQLite type of each kind of column (a list is JSON text; a day, ISO 8601 text).
-_TYPES: dict[str, type] = {"text": str, "date": str, "json": str, "integer": int, "boolean": int}
+#: The SQLite type of each kind of column (a list or a map is JSON text; a day, ISO 8601).
+_TYPES: dict[str, type] = {
+    "text": str,
+    "date": str,
+    "list": str,
+    "map": str,
+    "integer": int,
+    "boolean": int,
+}
+#: Rows inserted at a time (each table's rows wait in a buffer of this many at most).
+BATCH = 2000
 
 #: Foreign keys: (table, column) -> (table, column) it points at.
 FOREIGN_KEYS = {
@@ -55,19 +65,31 @@ INDEXES: dict[str, list[tuple[str, ...]]] = {
 SEARCHED = {"sources": ["quote", "claim"], "events": ["summary", "note"]}
 
 
-def write_sqlite(tables: Sequence[Table], out: Path) -> None:
-    """Write ``tables`` as the SQLite database ``out``, all or nothing (``OSError`` if it
-    cannot be written; then nothing is left at ``out`` that was not there before)."""
+def write_sqlite(rows: Iterable[TableRow], out: Path, tables: Sequence[Table] = TABLES) -> None:
+    """Write the ``rows`` of ``tables`` (as :func:`~timeline.views.record.race_rows` gives
+    them) as the SQLite database ``out``, all or nothing (``OSError`` if it cannot be
+    written; then nothing is left at ``out`` that was not there before). The rows are
+    streamed: a table's rows are inserted :data:`BATCH` at a time."""
     import sqlite_utils  # the optional extra: only this export needs it
 
     temporary = out.with_name(f".{out.name}.{os.getpid()}.partial")
     temporary.unlink(missing_ok=True)
     try:
         database = sqlite_utils.Database(temporary)
+        created = {table.name: (_create(database, table), table.names) for table in tables}
+        waiting: dict[str, list[Row]] = {name: [] for name in created}
+        for name, row in rows:
+            batch = waiting[name]
+            batch.append(row)
+            if len(batch) >= BATCH:
+                _insert(*created[name], batch)
+        for name, batch in waiting.items():
+            _insert(*created[name], batch)
         for table in tables:
-            _write_table(database, table)
-        for name, columns in SEARCHED.items():
-            database[name].enable_fts(columns, create_triggers=False)  # type: ignore[union-attr]
+            for columns in INDEXES.get(table.name, []):
+                created[table.name][0].create_index(list(columns))
+        for name, searched in SEARCHED.items():
+            created[name][0].enable_fts(searched, create_triggers=False)
         database.close()
         os.replace(temporary, out)
     finally:
@@ -75,28 +97,26 @@ def write_sqlite(tables: Sequence[Table], out: Path) -> None:
             temporary.unlink(missing_ok=True)
 
 
-def _write_table(database: Any, table: Table) -> None:
+def _create(database: Any, table: Table) -> Any:
     foreign = [
         (column, target[0], target[1])
         for (name, column), target in FOREIGN_KEYS.items()
         if name == table.name
     ]
-    created = database[table.name].create(
+    return database[table.name].create(
         {column.name: _TYPES[column.kind] for column in table.columns},
         pk=table.key[0] if len(table.key) == 1 else table.key,
         foreign_keys=foreign,
     )
-    created.insert_all(_records(table.names, table.rows()), batch_size=2000)
-    for columns in INDEXES.get(table.name, []):
-        created.create_index(list(columns))
 
 
-def _records(names: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> Iterable[dict[str, Any]]:
-    for row in rows:
-        yield dict(zip(names, row, strict=True))
+def _insert(created: Any, names: tuple[str, ...], batch: list[Row]) -> None:
+    """Insert ``batch`` (then empty it)."""
+    created.insert_all((dict(zip(names, row, strict=True)) for row in batch), batch_size=BATCH)
+    batch.clear()
 
 
-def datasette_metadata(tables: Sequence[Table], database: str) -> dict[str, Any]:
+def datasette_metadata(database: str, tables: Sequence[Table] = TABLES) -> dict[str, Any]:
     """What Datasette shows of the database named ``database`` (its file name without
     ``.db``): a title, and a description of each table and of each of its columns."""
     described = {

@@ -1,24 +1,27 @@
-"""A table of the record: its columns (name, kind, meaning), its key, and its rows.
+"""A table of the record: its name, its columns (name, kind, meaning) and its key.
 
 The shape every table of :mod:`timeline.views.record` has, and what the writers
-(:mod:`timeline.views.sqlite`) read: rows are computed when a writer asks for them.
+(:mod:`timeline.views.sqlite`, :mod:`timeline.views.parquet`) read; the rows come
+apart, race by race, as ``(table name, row)`` pairs.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
 
 Row = tuple[Any, ...]
+#: A row and the name of its table: how the rows of the record come, race by race.
+TableRow = tuple[str, Row]
 
 
 @attrs.frozen
 class Column:
-    """A column: its name, its kind (``text``, ``integer``, ``date``, ``boolean`` or
-    ``json``, a list as JSON text), and what it holds."""
+    """A column: its name, its kind, and what it holds. The kinds: ``text``,
+    ``integer``, ``boolean``, ``date`` (a day, as ISO 8601 text in a row), ``list`` (a
+    list of text) and ``map`` (text to whole numbers: a member's weights)."""
 
     name: str
     kind: str
@@ -27,14 +30,12 @@ class Column:
 
 @attrs.frozen
 class Table:
-    """A table: its name, what a row is, its columns, its key, and its rows (a function:
-    rows are computed when a writer asks, race by race)."""
+    """A table: its name, what a row is, its columns and its key."""
 
     name: str
     about: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
-    rows: Callable[[], Iterator[Row]]
 
     @property
     def names(self) -> tuple[str, ...]:
