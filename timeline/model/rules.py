@@ -216,7 +216,7 @@ class Rule:
             text += f", no {self.veto} member against"
         return text
 
-    @property
+    @functools.cached_property  # the tests made once (each parses its threshold once)
     def criteria(self) -> tuple[Criterion, ...]:
         """Every test a candidate must pass (none for a tracker)."""
         if self.threshold is None:

@@ -160,15 +160,33 @@ class RaceState:
         """True once the race's opening event has been replayed."""
         return self.rule is not None
 
+    @functools.cached_property
+    def _candidates_by_id(self) -> Mapping[str, Candidate]:
+        found: dict[str, Candidate] = {}
+        for candidate in self.candidates:
+            found.setdefault(candidate.id, candidate)  # the first, as a search would find
+        return found
+
     def candidate(self, candidate_id: str) -> Candidate | None:
         """The candidate with this id, if known."""
-        return next((c for c in self.candidates if c.id == candidate_id), None)
+        return self._candidates_by_id.get(candidate_id)
+
+    @functools.cached_property
+    def _backing(self) -> Mapping[int, frozenset[str]]:
+        """Each of the state's own candidates (by identity) -> its backers in the electorate."""
+        electorate = self.electorate
+        return {
+            id(c): frozenset(b.member for b in c.backers) & electorate for c in self.candidates
+        }
 
     def backers_in_electorate(self, candidate: Candidate) -> frozenset[str]:
         """Members backing ``candidate`` that belong to the electorate."""
+        found = self._backing.get(id(candidate))
+        if found is not None and self._candidates_by_id.get(candidate.id) is candidate:
+            return found  # one of this state's candidates: computed once
         return frozenset(b.member for b in candidate.backers) & self.electorate
 
-    @property
+    @functools.cached_property
     def tally(self) -> Counts:
         """What the rule is applied to: the latest ballot once there is one, else the
         standing support."""
@@ -200,7 +218,7 @@ class RaceState:
         """What a score is out of: the electorate's size, or its total weight."""
         return Standing(self).base(self._weight, Base.ELECTORATE)
 
-    @property
+    @functools.cached_property
     def leader(self) -> Candidate | None:
         """The appointed candidate; else the active one with most backers (or most weight,
         when the rule counts a weight), if any has one.
@@ -217,7 +235,7 @@ class RaceState:
             return None
         return max(active, key=lambda c: (self.score(c), -self.candidates.index(c)))
 
-    @property
+    @functools.cached_property
     def holdouts(self) -> tuple[str, ...]:
         """Members of the electorate not backing the leader (in a race with ballots: not
         voting for the leader on the latest roll call), sorted."""
@@ -246,7 +264,7 @@ class RaceState:
             return False
         return self.rule.met(candidate_id, self.tally)
 
-    @property
+    @functools.cached_property
     def decided(self) -> bool:
         """True when some active candidate's backing meets the decision rule.
 
