@@ -175,9 +175,7 @@ class RaceState:
     def _backing(self) -> Mapping[int, frozenset[str]]:
         """Each of the state's own candidates (by identity) -> its backers in the electorate."""
         electorate = self.electorate
-        return {
-            id(c): frozenset(b.member for b in c.backers) & electorate for c in self.candidates
-        }
+        return {id(c): frozenset(b.member for b in c.backers) & electorate for c in self.candidates}
 
     def backers_in_electorate(self, candidate: Candidate) -> frozenset[str]:
         """Members backing ``candidate`` that belong to the electorate."""
