@@ -49,3 +49,22 @@ def the_one_problem(repo: Path, name: str, text: str) -> str:
     lines = [line for line in result.output.splitlines() if name in line]
     assert len(lines) == 1, result.output
     return lines[0]
+
+
+def generated(out: Path, events: int, seed: int, per_race: int) -> Path:
+    """A repository of ``events`` generated events at ``out`` (benchmarks/generate.py,
+    which is not a package: loaded from its file); return ``out``."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["generate"] = module  # its classes look themselves up there
+    try:
+        spec.loader.exec_module(module)
+        module.generate(out, events, seed=seed, per_race=per_race)
+    finally:
+        del sys.modules["generate"]
+    return out

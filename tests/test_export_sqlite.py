@@ -26,7 +26,8 @@ from click.testing import CliRunner
 
 from timeline import load_repository, state_at
 from timeline.cli import main
-from timeline.views.record import TABLES, record_rows
+from timeline.engine.summary import summarize
+from timeline.views.record import TABLES, days_of, record_rows
 
 from helpers import NATO, REPO, copy_repository
 
@@ -209,3 +210,20 @@ def test_datasette_shows_the_tables_as_described(datasette: str) -> None:
     described = metadata["databases"]["record"]["tables"]
     assert {t.name for t in TABLES} <= set(described)
     assert "holdouts" in described["daily_race"]["columns"]
+
+
+def test_datasette_shows_each_races_days_with_its_source_and_licence(datasette: str) -> None:
+    """Each race has a query of its days; its page names the race's source and licence,
+    as seeds/records.yaml states them (FiveThirtyEight's data is CC BY 4.0)."""
+    race = "fivethirtyeight-endorsement-primary-2020"
+    with urllib.request.urlopen(f"{datasette}/record/{race}", timeout=30) as answer:
+        page = answer.read().decode("utf-8")
+    assert "CC BY 4.0" in page
+    assert "https://creativecommons.org/licenses/by/4.0/" in page
+    assert "FiveThirtyEight / ABC News" in page
+    query = f"{datasette}/record/{NATO}.json?_shape=array"  # under Datasette's 1,000 rows
+    with urllib.request.urlopen(query, timeout=30) as answer:
+        days = json.load(answer)
+    mine = [e for e in _EVENTS if e.race == NATO]
+    every = [day.isoformat() for day in days_of(summarize(mine, NATO), mine)]
+    assert [row["day"] for row in days] == [day for day in every for _ in ("now", "then")]

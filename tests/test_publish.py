@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import importlib.util
 import io
 import json
 import os
@@ -20,7 +19,7 @@ from timeline import load_repository, structure_event
 from timeline.cli import main
 from timeline.views.chart import chart
 
-from helpers import NATO, REPO
+from helpers import NATO, REPO, generated
 
 EVENTS = load_repository(REPO / "events").only(NATO).events
 RUTTE = "mark-rutte"
@@ -163,16 +162,7 @@ def test_plot_without_matplotlib_says_how_to_get_it(
 
 def _many_events(tmp_path: Path) -> Path:
     """600 generated events (benchmarks/generate.py), enough for a progress bar."""
-    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["generate"] = module  # its classes look themselves up there
-    try:
-        spec.loader.exec_module(module)
-        module.generate(tmp_path, 600, seed=3, per_race=600)
-    finally:
-        del sys.modules["generate"]
+    generated(tmp_path, 600, seed=3, per_race=600)
     return tmp_path / "events"
 
 

@@ -15,6 +15,7 @@ from click.decorators import FC
 
 from timeline.errors import LoadError, TimelineError, UnknownRaceError
 from timeline.model.seeds import SeedRecord
+from timeline.model.sources import SourceRecord
 from timeline.storage.repository import Repository, find_repository
 
 if TYPE_CHECKING:
@@ -112,6 +113,15 @@ def seed_index(root: Path) -> Mapping[str, SeedRecord]:
     from timeline.storage.reading import read_seed_metadata
 
     records, _ = read_seed_metadata(root)
+    return records
+
+
+def source_index(root: Path) -> Mapping[str, SourceRecord]:
+    """What ``seeds/records.yaml`` says of the records events cite (validation has checked
+    it; a repository without the file has none)."""
+    from timeline.storage.reading import read_source_records
+
+    records, _ = read_source_records(root)
     return records
 
 

@@ -11,11 +11,18 @@ from pathlib import Path
 
 import click
 
-from timeline.cli.common import events_option, load, opened, parse_day, seed_index
+from timeline.cli.common import (
+    events_option,
+    load,
+    opened,
+    parse_day,
+    seed_index,
+    source_index,
+)
 from timeline.errors import CommandError, MissingExtraError, UnknownRaceError, UsageProblem
 from timeline.views.export import FORMATS, to_csv, to_jsonl, to_timelinejs
 from timeline.views.record import race_rows
-from timeline.views.table import TableRow
+from timeline.views.table import Row, TableRow
 
 #: The formats that write the record's tables (docs/data-model.md), and their extras.
 RECORD_FORMATS = {"sqlite": ("sqlite-utils", "sqlite_utils"), "parquet": ("pyarrow", "pyarrow")}
@@ -179,11 +186,11 @@ def _export_record(output: str, events: Path | None, race: str | None, out: Path
     loaded = opened(events)
     if race is not None and race not in loaded.races:
         raise UnknownRaceError(f"no race {race!r}; known: {', '.join(loaded.races)}")
-    seeds = seed_index(loaded.root)
+    seeds, records = seed_index(loaded.root), source_index(loaded.root)
 
     def rows() -> Iterator[TableRow]:
         for name, mine in loaded.stream(None if race is None else [race]):
-            yield from race_rows(mine, name, seeds)
+            yield from race_rows(mine, name, seeds, records)
 
     try:
         written = _write_parquet(rows(), out) if output == "parquet" else _write_sqlite(rows(), out)
@@ -196,11 +203,20 @@ def _export_record(output: str, events: Path | None, race: str | None, out: Path
 def _write_sqlite(rows: Iterator[TableRow], out: Path) -> list[Path]:
     from timeline.views.sqlite import datasette_metadata, write_sqlite
 
-    write_sqlite(rows, out)
+    races: list[Row] = []  # the races' rows, kept as they pass: the metadata names each race
+    write_sqlite(_kept(rows, "races", races), out)
     metadata = out.with_name(f"{out.stem}.metadata.json")
-    text = json.dumps(datasette_metadata(out.stem), indent=2, ensure_ascii=False)
+    text = json.dumps(datasette_metadata(out.stem, races), indent=2, ensure_ascii=False)
     metadata.write_text(text + "\n", encoding="utf-8")
     return [out, metadata]
+
+
+def _kept(rows: Iterator[TableRow], name: str, into: list[Row]) -> Iterator[TableRow]:
+    """``rows``, the rows of the table ``name`` kept in ``into`` as they pass."""
+    for table, row in rows:
+        if table == name:
+            into.append(row)
+        yield table, row
 
 
 def _write_parquet(rows: Iterator[TableRow], out: Path) -> list[Path]:

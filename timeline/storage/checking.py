@@ -258,7 +258,7 @@ class Run:
     def _across(self) -> Iterator[Problem]:
         """The checks across files on the races' sums; the races they point at are then
         checked file by file: publication dates, the seeds' records, future dates."""
-        from timeline.storage.reading import read_seed_metadata
+        from timeline.storage.reading import read_seed_metadata, read_source_records
 
         records, seed_problems = read_seed_metadata(self.root)
         sums = [self.sums[race] for race in sorted(self.sums)]
@@ -268,6 +268,7 @@ class Run:
         for race in suspect:
             yield from map(self._located, publication_findings(facts[race], usual))
         yield from seed_problems
+        yield from read_source_records(self.root)[1]
         documents = {document for race in sums for document in race.documents}
         yield from _metadata_problems(self.root, records, documents, self.mode.warnings)
         for race in suspect:

@@ -5,9 +5,10 @@ differ between a base revision (the target branch of a pull request) and the
 working tree; a file that existed at the base and was modified, renamed, deleted
 or changed in type breaks the rule: an event's meaning depends on the seed its
 quote is checked against as much as on its own text. Adding files is how the log
-grows, so additions are fine; so is editing ``seeds/metadata.yaml``, which says what
-is known of the articles (adding a seed means adding its record) and is checked on its
-own. (A symbolic link is refused by every load, merged or not: its content would live
+grows, so additions are fine; so is editing ``seeds/metadata.yaml`` and
+``seeds/records.yaml``, which say what is known of the articles and of the records
+events cite (adding a seed means adding its record) and are checked on their own.
+(A symbolic link is refused by every load, merged or not: its content would live
 outside the diff.)
 
 ``base`` comes from the command line, or from a pull request: it is resolved to
@@ -22,7 +23,11 @@ import subprocess
 from pathlib import Path
 
 from timeline.errors import GitError, Problem
-from timeline.model.seeds import METADATA  # it may be edited: it is not an article
+from timeline.model.seeds import METADATA
+from timeline.model.sources import RECORDS
+
+#: The files of seeds/ that may be edited: what is known of the sources, not sources.
+EDITABLE = (METADATA, RECORDS)
 
 _CHANGES = {"M": "modified", "D": "deleted", "R": "renamed", "T": "changed in type"}
 _NEVER_EDITED = {
@@ -50,8 +55,8 @@ def append_only_problems(events_dir: Path, base: str) -> list[Problem]:
             change = _CHANGES.get(status[:1])
             if change is None:  # added or copied: the log grew
                 continue
-            if kind == "seeds" and status[:1] == "M" and paths[0].endswith(METADATA):
-                continue  # what is known of the articles grows: validation checks it
+            if kind == "seeds" and status[:1] == "M" and paths[0].endswith(EDITABLE):
+                continue  # what is known of the sources grows: validation checks it
             renamed = f" to {paths[1]}" if status.startswith("R") and len(paths) > 1 else ""
             what = "event file" if kind == "events" else "seed document"
             problems.append(

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import attrs
 
@@ -25,6 +26,7 @@ from timeline.formats.codec import structure_event
 from timeline.model.events import Citation, Event
 from timeline.model.quotes import divergence, normalize_quote, too_short
 from timeline.model.seeds import METADATA, SeedRecord, seed_records
+from timeline.model.sources import RECORDS, SourceRecord, source_records
 from timeline.storage.repository import (
     MAX_FILE_BYTES,
     MAX_SEED_BYTES,
@@ -203,30 +205,51 @@ MAX_METADATA_BYTES = 1 << 20
 def read_seed_metadata(root: Path) -> tuple[dict[str, SeedRecord], list[Problem]]:
     """The records of ``seeds/metadata.yaml`` (none when there is no such file), and what
     is wrong with it, each problem at its line."""
-    path = root / METADATA
+    return _read_known(root, METADATA, "the seeds' metadata", seed_records)
+
+
+def read_source_records(root: Path) -> tuple[dict[str, SourceRecord], list[Problem]]:
+    """The records of ``seeds/records.yaml`` (none when there is no such file), and what
+    is wrong with it, each problem at its line."""
+    return _read_known(root, RECORDS, "the sources' records", source_records)
+
+
+K = TypeVar("K")
+
+
+def _read_known(
+    root: Path,
+    rel: str,
+    what: str,
+    parse: Callable[[Any], tuple[dict[str, K], list[tuple[tuple[str, ...], str]]]],
+) -> tuple[dict[str, K], list[Problem]]:
+    """One of the files of what is known of the sources (``rel``, a regular file inside
+    the repository's seeds/, at most :data:`MAX_METADATA_BYTES`), parsed by ``parse``."""
+    path = root / rel
     if not os.path.lexists(path):
         return {}, []
-    if os.path.realpath(path) != os.path.join(os.path.realpath(root), METADATA):
+    if os.path.realpath(path) != os.path.join(os.path.realpath(root), rel):
         message = (
-            f"{METADATA} is reached through a symbolic link; only regular files inside the"
+            f"{rel} is reached through a symbolic link; only regular files inside the"
             " repository's seeds/ are read"
         )
-        return {}, [Problem(METADATA, 1, 1, message)]
+        return {}, [Problem(rel, 1, 1, message)]
     try:
-        raw, _ = read_regular(path, MAX_METADATA_BYTES, "the seeds' metadata")
+        raw, _ = read_regular(path, MAX_METADATA_BYTES, what)
         document = yamlio.parse(raw.decode("utf-8"))
     except FileRefused as exc:
-        return {}, [Problem(METADATA, 1, 1, f"{METADATA} {exc}")]
+        return {}, [Problem(rel, 1, 1, f"{rel} {exc}")]
     except (OSError, UnicodeDecodeError) as exc:
-        return {}, [Problem(METADATA, 1, 1, f"cannot be read: {exc}")]
+        return {}, [Problem(rel, 1, 1, f"cannot be read: {exc}")]
     except YamlProblem as exc:
-        return {}, [Problem(METADATA, exc.line, exc.column, exc.message)]
-    records, findings = seed_records(document.data)
-    return records, [Problem(METADATA, *document.locate(key), message) for key, message in findings]
+        return {}, [Problem(rel, exc.line, exc.column, exc.message)]
+    records, findings = parse(document.data)
+    return records, [Problem(rel, *document.locate(key), message) for key, message in findings]
 
 
 def seed_documents(root: Path) -> tuple[set[str], set[str]]:
-    """The entries directly in ``seeds/`` (the metadata file left out), as documents: the
+    """The entries directly in ``seeds/`` (the files of what is known of the sources left
+    out), as documents: the
     regular files, and every entry that is not a folder (a link to a seed is refused
     where it is cited); none when ``seeds/`` is a link (what it points at is outside the
     repository)."""
@@ -237,7 +260,7 @@ def seed_documents(root: Path) -> tuple[set[str], set[str]]:
         with os.scandir(root / "seeds") as scan:
             for entry in scan:
                 document = f"seeds/{entry.name}"
-                if document == METADATA or entry.name.startswith("."):
+                if document in (METADATA, RECORDS) or entry.name.startswith("."):
                     continue
                 if not entry.is_dir(follow_symlinks=False):
                     present.add(document)

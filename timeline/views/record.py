@@ -16,6 +16,7 @@ race in one pass, :mod:`timeline.engine.daily`), and a test holds the table to
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from timeline.engine.fold import replay_order
@@ -24,6 +25,7 @@ from timeline.engine.replay_checks import by_race
 from timeline.engine.summary import RaceSummary, summarize
 from timeline.model.events import Citation, Condition, Endorsement, Event
 from timeline.model.seeds import SeedRecord
+from timeline.model.sources import NO_RECORDS, SourceRecord, licences, record_of
 from timeline.views.citations import NO_SEEDS, cited
 from timeline.views.record_daily import (
     DAILY_RACE_COLUMNS,
@@ -49,27 +51,33 @@ __all__ = ["TABLES", "Column", "Table", "days_of", "race_rows", "record_rows"]
 
 
 def record_rows(
-    events: Sequence[Event], seeds: Mapping[str, SeedRecord] = NO_SEEDS
+    events: Sequence[Event],
+    seeds: Mapping[str, SeedRecord] = NO_SEEDS,
+    records: Mapping[str, SourceRecord] = NO_RECORDS,
 ) -> Iterator[TableRow]:
     """Every row of the record of ``events`` (every race in them), race by race."""
     for race, mine in by_race(events).items():
-        yield from race_rows(mine, race, seeds)
+        yield from race_rows(mine, race, seeds, records)
 
 
 def race_rows(
-    mine: Sequence[Event], race: str, seeds: Mapping[str, SeedRecord] = NO_SEEDS
+    mine: Sequence[Event],
+    race: str,
+    seeds: Mapping[str, SeedRecord] = NO_SEEDS,
+    records: Mapping[str, SourceRecord] = NO_RECORDS,
 ) -> Iterator[TableRow]:
     """The rows of one race's events, each named by its table: the tables of
     :data:`TABLES` in turn, the two daily tables together (each state computed once).
     What a race needs is computed once for all its tables: its replay order, its
-    history as told now, its summary."""
+    history as told now, its summary. ``seeds`` and ``records`` are what is known of
+    the articles and of the records cited (``seeds/metadata.yaml``, ``seeds/records.yaml``)."""
     ordered = replay_order(mine)
     told = told_now(mine, race)
     summary = summarize(mine, race)
     parts: tuple[tuple[str, Iterable[Row]], ...] = (
-        ("races", [_race_row(ordered, summary)]),
+        ("races", [_race_row(ordered, summary, seeds, records)]),
         ("events", _event_rows(mine, ordered)),
-        ("sources", _source_rows(ordered, seeds)),
+        ("sources", _source_rows(ordered, seeds, records)),
         ("conditions", _condition_rows(ordered)),
         ("candidates", candidate_rows(told, race)),
         ("members", member_rows(mine, told, race)),
@@ -89,13 +97,45 @@ RACE_COLUMNS = columns(
     ("decided", "date", "the day its decision counts from (empty: undecided)"),
     ("appointed", "text", "the name of whoever was appointed"),
     ("events", "integer", "how many events tell the race as it stands"),
+    ("source", "text", "its principal source: the publisher of half its citations or more"),
+    ("source_url", "text", "that source's address, when seeds/records.yaml knows it"),
+    ("licence", "text", "the licences of the records it cites (seeds/records.yaml), if any"),
+    ("licence_url", "text", "where the (first) licence is stated"),
     ("event_ids", "list", "the opening's id and the appointing event's"),
 )
 
 
-def _race_row(ordered: Sequence[Event], summary: RaceSummary) -> Row:
+def _race_row(
+    ordered: Sequence[Event],
+    summary: RaceSummary,
+    seeds: Mapping[str, SeedRecord],
+    records: Mapping[str, SourceRecord],
+) -> Row:
     opening = next((e.id for e in ordered if e.TYPE == "opening"), None)
     appointing = next((e.id for e in reversed(ordered) if e.TYPE == "appointment"), None)
+    cited_most: collections.Counter[str] = collections.Counter()
+    addresses: dict[str, str] = {}
+    found: list[SourceRecord | None] = []
+    for citation in (c for e in ordered for c in e.sources):
+        record = record_of(citation.url, records)
+        found.append(record)
+        seed = seeds.get(citation.document) if citation.document else None
+        publisher = (
+            (record.publisher if record is not None else None)
+            or citation.publisher
+            or (seed.publisher if seed is not None else None)
+        )
+        if publisher is not None:
+            cited_most[publisher] += 1
+            if record is not None:
+                addresses.setdefault(publisher, record.address)
+    source = _principal(cited_most)
+    stated = licences(found)
+    licence = (
+        stated[0].licence
+        if len(stated) == 1
+        else "; ".join(f"{r.publisher or r.address}: {r.licence}" for r in stated) or None
+    )
     return (
         summary.race,
         summary.office,
@@ -103,6 +143,10 @@ def _race_row(ordered: Sequence[Event], summary: RaceSummary) -> Row:
         _day(summary.decided),
         summary.appointed,
         summary.events,
+        source,
+        addresses.get(source),
+        licence,
+        stated[0].licence_url if stated else None,
         [i for i in (opening, appointing) if i is not None],
     )
 
@@ -159,10 +203,15 @@ SOURCE_COLUMNS = columns(
     ("seed_publisher", "text", "the seed article's publisher, as recorded"),
     ("seed_url", "text", "the seed article's address, as recorded"),
     ("seed_published", "text", "the seed article's publication date, as recorded"),
+    ("licence", "text", "the licence of the record cited, as seeds/records.yaml states it"),
 )
 
 
-def _source_rows(ordered: Sequence[Event], seeds: Mapping[str, SeedRecord]) -> Iterator[Row]:
+def _source_rows(
+    ordered: Sequence[Event],
+    seeds: Mapping[str, SeedRecord],
+    records: Mapping[str, SourceRecord],
+) -> Iterator[Row]:
     for event in ordered:
         citations: list[tuple[str, Citation]] = [("source", c) for c in event.sources]
         citations += [("dissent", d) for d in event.dissent]
@@ -186,7 +235,21 @@ def _source_rows(ordered: Sequence[Event], seeds: Mapping[str, SeedRecord]) -> I
                 seed.publisher if seed is not None else None,
                 seed.url if seed is not None else None,
                 seed.published.text if seed is not None and seed.published else None,
+                _licence(record_of(citation.url, records)),
             )
+
+
+def _principal(cited_most: collections.Counter[str]) -> str:
+    """The publisher of at least half the citations; else how many publishers there are."""
+    total = sum(cited_most.values())
+    if not total:
+        return "no publisher named"
+    publisher, count = cited_most.most_common(1)[0]
+    return publisher if 2 * count >= total else f"{len(cited_most)} publishers (see sources)"
+
+
+def _licence(record: SourceRecord | None) -> str | None:
+    return record.licence if record is not None else None
 
 
 CONDITION_COLUMNS = columns(

@@ -116,9 +116,13 @@ def _insert(created: Any, names: tuple[str, ...], batch: list[Row]) -> None:
     batch.clear()
 
 
-def datasette_metadata(database: str, tables: Sequence[Table] = TABLES) -> dict[str, Any]:
+def datasette_metadata(
+    database: str, races: Sequence[Row] = (), tables: Sequence[Table] = TABLES
+) -> dict[str, Any]:
     """What Datasette shows of the database named ``database`` (its file name without
-    ``.db``): a title, and a description of each table and of each of its columns."""
+    ``.db``): a title, a description of each table and of each of its columns, and for
+    each race (its row of ``races``) a query of its daily state that names its source
+    and licence, which Datasette shows beside the query's results."""
     described = {
         table.name: {
             "description": table.about,
@@ -126,10 +130,41 @@ def datasette_metadata(database: str, tables: Sequence[Table] = TABLES) -> dict[
         }
         for table in tables
     }
+    names = next(table.names for table in tables if table.name == "races")
+    queries = {}
+    for row in races:
+        race = dict(zip(names, row, strict=True))
+        queries[race["race"]] = {
+            "title": f"{race['office']}: the race day by day",
+            "description": f"The state of the race {race['race']} on every day from its"
+            " opening to its decision, as known then and as known now. Source: "
+            f"{race['source']}; licence: {race['licence'] or 'not stated'}.",
+            "sql": "select day, known, leader, rule_met, appointed, holdout_count, holdouts,"
+            f" event_ids from daily_race where race = {_quoted(race['race'])}"
+            " order by day, known",
+            **_attributed(race),
+        }
     return {
         "title": "timeline: the record of each race",
         "description": "Races, their events and sources (each with its quote), and each"
         " race's state on every day as known then and as known now, derived from the"
-        " event files by timeline; every row names the events it derives from.",
-        "databases": {database: {"tables": described}},
+        " event files by timeline; every row names the events it derives from. Each"
+        " race's sources and licences are in the races table and its query.",
+        "databases": {database: {"tables": described, "queries": queries}},
     }
+
+
+def _quoted(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _attributed(race: dict[str, Any]) -> dict[str, str]:
+    """Datasette's source and licence keys of a race, those known."""
+    keys = {
+        "source": race["source"],
+        "source_url": race["source_url"],
+        "license": race["licence"],
+        "license_url": race["licence_url"],
+    }
+    return {key: value for key, value in keys.items() if value is not None}

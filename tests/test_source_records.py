@@ -1,0 +1,115 @@
+"""seeds/records.yaml: what is known of the records events cite, checked like any input.
+
+A malformed file is an error at its line; the file may be edited after it is merged (what
+is known of a source grows), unlike the seeds; it is not a seed; a citation belongs to the
+entry with the longest address its URL starts with.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from timeline.cli import main
+from timeline.model.sources import RECORDS, SourceRecord, record_of, source_records
+
+from helpers import REPO, copy_repository
+
+
+def _validate(repo: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["validate", "--events", str(repo / "events"), *args])
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return copy_repository(tmp_path / "repo")
+
+
+def test_the_real_file_is_valid_and_is_not_a_seed(repo: Path) -> None:
+    """No error, and no warning that seeds/records.yaml is an article without a record."""
+    assert (REPO / RECORDS).is_file()
+    result = _validate(repo)
+    assert 0 == result.exit_code, result.output
+    assert "records.yaml" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- a list\n", "seeds/records.yaml:1:1: error: the records file is a mapping"),
+        (
+            "https://example.org/data/:\n  publisher: P\n  licese: CC0\n",
+            "seeds/records.yaml:3:3: error: unknown field 'licese'",
+        ),
+        (
+            "example.org/data/:\n  publisher: P\n",
+            "seeds/records.yaml:1:1: error: 'example.org/data/' is not an http(s) address",
+        ),
+        (
+            "https://example.org/data/:\n  licence: CC0\n  licence_url: not a url\n",
+            "seeds/records.yaml:3:3: error: 'not a url' is not a well-formed http(s) URL",
+        ),
+        (
+            "https://example.org/data/:\n  licence: [1, 2]\n",
+            "seeds/records.yaml:2:3: error: licence is text, or null when not known",
+        ),
+        ("https://example.org/data/: [\n", "seeds/records.yaml:2:1: error: "),
+    ],
+)
+def test_a_malformed_file_is_an_error_at_its_line(repo: Path, text: str, expected: str) -> None:
+    (repo / RECORDS).write_text(text, encoding="utf-8")
+    result = _validate(repo)
+    assert 1 == result.exit_code
+    assert any(line.startswith(expected) for line in result.output.splitlines()), result.output
+    exported = CliRunner().invoke(
+        main, ["export", "--events", str(repo / "events"), "--format", "sqlite", "--out",
+               str(repo / "record.db")],
+    )  # fmt: skip
+    assert 1 == exported.exit_code
+    assert not (repo / "record.db").exists()
+
+
+def test_a_link_is_refused(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("https://example.org/x/:\n  licence: CC0\n", encoding="utf-8")
+    (repo / RECORDS).unlink()
+    (repo / RECORDS).symlink_to(outside)
+    result = _validate(repo)
+    assert 1 == result.exit_code
+    assert (
+        "seeds/records.yaml:1:1: error: seeds/records.yaml is reached through a symbolic link"
+        in (result.output)
+    )
+
+
+def test_the_file_may_be_edited_after_it_is_merged(repo: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    with (repo / RECORDS).open("a", encoding="utf-8") as file:
+        file.write("\nhttps://example.org/minutes/:\n  publisher: A body\n")
+    result = _validate(repo, "--base", "HEAD")
+    assert 0 == result.exit_code, result.output
+
+
+def test_a_citation_belongs_to_the_longest_address() -> None:
+    records, findings = source_records(
+        {
+            "https://example.org/": {"publisher": "Example"},
+            "https://example.org/data/": {"publisher": "Example data", "licence": "CC0 1.0"},
+        }
+    )
+    assert [] == findings
+    found = record_of("https://example.org/data/2024.csv", records)
+    assert found == SourceRecord(
+        address="https://example.org/data/", publisher="Example data", licence="CC0 1.0"
+    )
+    assert record_of("https://example.org/news/1", records) == records["https://example.org/"]
+    assert record_of("https://example.com/data/", records) is None
+    assert record_of(None, records) is None
