@@ -21,7 +21,12 @@ there), then measures, on the same files in one run:
 5. the peak memory (largest resident set of any process) of a cold load of the
    largest repository, without and with writing the cache, and of a warm run;
 6. ``timeline state --at 2024-06-18`` on the real data as a whole process,
-   against the same bare imports.
+   against the same bare imports;
+7. the edit loop (``validate`` and ``state`` after an edit of one file) and
+   ``validate`` from cold against a cold load alone;
+8. ``timeline export --format parquet`` of 100,000 and 1,000,000 events after a
+   ``validate`` (time, peak memory; SQLite too at 100,000), and one race's state on
+   every day as one DuckDB query over the files against ``timeline state`` in a loop.
 
 Figures vary with the machine and its load: compare the ratios, measured in
 the same run, and read the absolute figures with the machine they came from.
@@ -415,6 +420,86 @@ def real_data(report: Report, work: Path, runs: int) -> None:
     )
 
 
+def exports(report: Report, work: Path, sizes: Sequence[int], seed: int) -> None:
+    """The record exported as Parquet after ``validate`` (which fills the cache, as a
+    contributor's or CI's run does): time, peak memory, size; then DuckDB's answer to the
+    daily-state question over the files, against ``timeline state`` in a loop."""
+    print("8. the record exported, and the daily state asked of it", flush=True)
+    for size in sizes:
+        events_dir = prepared(work, size, seed)
+        cache = work / f"cache-export-{size}"
+        shutil.rmtree(cache, ignore_errors=True)
+        env = {**os.environ, "TIMELINE_CACHE_DIR": str(cache)}
+        validate = [*timeline_command(), "validate", "--events", str(events_dir)]
+        start = time.perf_counter()
+        validate_peak = peak_rss_mb(validate, env)
+        validated = time.perf_counter() - start
+        time.sleep(RACY_NS / 1e9)
+        out = work / f"record-{size}"
+        command = [*timeline_command(), "export", "--events", str(events_dir)]
+        start = time.perf_counter()
+        peak = peak_rss_mb([*command, "--format", "parquet", "--out", str(out)], env)
+        seconds = time.perf_counter() - start
+        written = sum(p.stat().st_size for p in out.rglob("*.parquet")) / 2**20
+        report.add(
+            f"`timeline export --format parquet`, {size:,} events, after `validate`"
+            " (cache filled): time / peak memory / files",
+            f"{seconds:.0f} s / {peak:.0f} MB / {written:.0f} MB"
+            f" (the cold `validate` before it: {validated:.0f} s / {validate_peak:.0f} MB)",
+            "at most 500 MB at 1,000,000 events",
+        )
+        if size <= 100_000:  # a database of 1.9 GB at 100,000 events: not at a million
+            database = work / f"record-{size}.db"
+            start = time.perf_counter()
+            peak = peak_rss_mb([*command, "--format", "sqlite", "--out", str(database)], env)
+            seconds = time.perf_counter() - start
+            report.add(
+                f"`timeline export --format sqlite`, {size:,} events: time / peak memory / file",
+                f"{seconds:.0f} s / {peak:.0f} MB / {database.stat().st_size / 2**20:.0f} MB",
+            )
+        daily_state(report, events_dir, out, env, size)
+
+
+def daily_state(
+    report: Report, events_dir: Path, out: Path, env: dict[str, str], size: int
+) -> None:
+    """One race's state on every day: one DuckDB query over the Parquet files against
+    ``timeline state --at DAY`` as a whole process (a sample of days, times the days)."""
+    import duckdb
+
+    race = sorted(p.name for p in events_dir.iterdir())[0]
+    sql = (
+        "select day, leader, rule_met, holdout_count from read_parquet("
+        f"'{out}/daily_race/*/*.parquet', hive_partitioning = true)"
+        f" where race = '{race}' and known = 'now' order by day"
+    )
+    times, days = [], []
+    for _ in range(5):
+        start = time.perf_counter()
+        days = duckdb.connect().execute(sql).fetchall()
+        times.append(time.perf_counter() - start)
+    query = statistics.median(times)
+    sample = [days[i * (len(days) - 1) // 4][0] for i in range(5)]
+    state = [*timeline_command(), "state", "--events", str(events_dir), "--race", race]
+    calls = []
+    for day in sample:
+        start = time.perf_counter()
+        answer = subprocess.run(
+            [*state, "--at", day.isoformat(), "--format", "json"],
+            check=True, capture_output=True, env=env, cwd=ROOT,
+        )  # fmt: skip
+        calls.append(time.perf_counter() - start)
+        if not answer.stdout.startswith(b"{"):
+            raise SystemExit(f"timeline state gave no state on {day}")
+    per_day = statistics.median(calls)
+    report.add(
+        f"a race's state on each of its {len(days):,} days, {size:,} events: one DuckDB query"
+        " over the Parquet files / `timeline state --at DAY` in a loop (5 days measured)",
+        f"{query * 1000:.0f} ms / {per_day:.2f} s a day, {per_day * len(days) / 60:.1f} min"
+        f" in all ({per_day * len(days) / query:,.0f}x)",
+    )
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -438,6 +523,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rounds", type=int, default=3, help="timings per figure, best kept")
     parser.add_argument("--runs", type=int, default=15, help="whole-process runs, median kept")
+    parser.add_argument(
+        "--export-sizes",
+        default="100000,1000000",
+        help="events per repository exported (8.); empty: none (a million: about 30 minutes)",
+    )
     args = parser.parse_args(argv)
     sizes = sorted(int(size) for size in args.sizes.split(","))
     print(f"machine: {machine()}; {datetime.date.today()}", flush=True)
@@ -453,6 +543,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     memory(report, largest, args.work)
     real_data(report, args.work, args.runs)
     edit_loop(report, largest, args.work, min(args.runs, 5))
+    exported = sorted(int(size) for size in args.export_sizes.split(",") if size)
+    exports(report, args.work, exported, args.seed)
     print()
     print(report.table())
     return 0

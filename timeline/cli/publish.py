@@ -220,10 +220,7 @@ def _kept(rows: Iterator[TableRow], name: str, into: list[Row]) -> Iterator[Tabl
 
 
 def _write_parquet(rows: Iterator[TableRow], out: Path) -> list[Path]:
-    from timeline.views.parquet import NotAnExport, write_parquet
+    from timeline.views.parquet import write_parquet
 
-    try:
-        write_parquet(rows, out)
-    except NotAnExport as exc:
-        raise CommandError(str(exc)) from None
+    write_parquet(rows, out)
     return [out]

@@ -29,10 +29,11 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from timeline.errors import CommandError
 from timeline.views.record import TABLES, Table
 from timeline.views.table import Row, TableRow
 
@@ -44,20 +45,15 @@ DESCRIPTION = "record.json"
 FORMAT = "timeline record, Parquet, partitioned by race"
 
 
-class NotAnExport(Exception):
-    """The output directory holds something that is not an earlier export."""
-
-
 def write_parquet(
     rows: Iterable[TableRow],
     out: Path,
     tables: Sequence[Table] = TABLES,
-    described: Mapping[str, Any] | None = None,
 ) -> None:
     """Write the ``rows`` of ``tables`` (race by race, as ``race_rows`` gives them) under
-    the directory ``out``, all or nothing; ``described`` joins what ``record.json``
-    says (the races' sources and licences). Raises ``OSError`` if it cannot be written
-    and :class:`NotAnExport` if ``out`` holds anything but an earlier export."""
+    the directory ``out``, all or nothing. Raises ``OSError`` if it cannot be written,
+    and ``CommandError`` if ``out`` holds anything but an earlier export (then it is left
+    as it was)."""
     import pyarrow.parquet as parquet  # the optional extra: only this export needs it
 
     _check_replaceable(out)
@@ -69,7 +65,7 @@ def write_parquet(
         for name, row in rows:
             files.add(name, row)
         files.close_race()
-        text = json.dumps(_description(tables, described or {}), indent=2, ensure_ascii=False)
+        text = json.dumps(_description(tables), indent=2, ensure_ascii=False)
         (temporary / DESCRIPTION).write_text(text + "\n", encoding="utf-8")
         _replace(temporary, out)
     finally:
@@ -167,11 +163,10 @@ def _array(pa: Any, kind: Any, values: tuple[Any, ...]) -> Any:
     return pa.array(values, type=kind)
 
 
-def _description(tables: Sequence[Table], described: Mapping[str, Any]) -> dict[str, Any]:
+def _description(tables: Sequence[Table]) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "layout": "TABLE/race=RACE/part-0.parquet",
-        **described,
         "tables": {
             table.name: {
                 "description": table.about,
@@ -191,9 +186,9 @@ def _check_replaceable(out: Path) -> None:
     if not out.exists() and not out.is_symlink():
         return
     if out.is_symlink() or not out.is_dir():
-        raise NotAnExport(f"{out} exists and is not a directory: not replaced")
+        raise CommandError(f"{out} exists and is not a directory: not replaced")
     if any(out.iterdir()) and not _is_export(out):
-        raise NotAnExport(f"{out} is not empty and holds no earlier export: not replaced")
+        raise CommandError(f"{out} is not empty and holds no earlier export: not replaced")
 
 
 def _is_export(out: Path) -> bool:
