@@ -528,12 +528,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="100000,1000000",
         help="events per repository exported (8.); empty: none (a million: about 30 minutes)",
     )
+    parser.add_argument("--export-only", action="store_true", help="section 8 alone")
     args = parser.parse_args(argv)
     sizes = sorted(int(size) for size in args.sizes.split(","))
     print(f"machine: {machine()}; {datetime.date.today()}", flush=True)
     args.work.mkdir(parents=True, exist_ok=True)
-    events_dirs = {size: prepared(args.work, size, args.seed) for size in sizes}
     report = Report()
+    exported = sorted(int(size) for size in args.export_sizes.split(",") if size)
+    if args.export_only:
+        exports(report, args.work, exported, args.seed)
+        print(f"\n{report.table()}")
+        return 0
+    events_dirs = {size: prepared(args.work, size, args.seed) for size in sizes}
     cold_loads(report, events_dirs, args.rounds)
     largest = events_dirs[sizes[-1]]
     warm_state(report, largest, args.work, args.runs)
@@ -543,7 +549,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     memory(report, largest, args.work)
     real_data(report, args.work, args.runs)
     edit_loop(report, largest, args.work, min(args.runs, 5))
-    exported = sorted(int(size) for size in args.export_sizes.split(",") if size)
     exports(report, args.work, exported, args.seed)
     print()
     print(report.table())
