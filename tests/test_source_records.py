@@ -72,6 +72,17 @@ def test_a_malformed_file_is_an_error_at_its_line(repo: Path, text: str, expecte
     assert not (repo / "record.db").exists()
 
 
+def test_an_edit_is_checked_through_a_warm_cache(repo: Path) -> None:
+    """The cache's quick answer (nothing changed) does not hide an edit of the file."""
+    assert 0 == _validate(repo).exit_code  # the cache filled
+    with (repo / RECORDS).open("a", encoding="utf-8") as file:
+        file.write("\nhttps://example.org/x/:\n  license: CC0\n")
+    result = _validate(repo)
+    assert 1 == result.exit_code
+    assert "seeds/records.yaml:" in result.output
+    assert "unknown field 'license'" in result.output
+
+
 def test_a_link_is_refused(repo: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside.yaml"
     outside.write_text("https://example.org/x/:\n  licence: CC0\n", encoding="utf-8")
