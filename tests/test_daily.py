@@ -9,10 +9,13 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from timeline import Event, ReplayError, state_at
+from timeline import Event, ReplayError, UnknownRaceError, load_repository, state_at
 from timeline.engine.daily import daily_states
 
+from helpers import NATO, REPO
 from strategies import RACE, START, query_days, superseded_races
+
+_REAL = load_repository(REPO / "events")
 
 
 def _walk(outcomes: Iterator[tuple[datetime.date, object]]) -> list[tuple[datetime.date, object]]:
@@ -73,7 +76,18 @@ def test_repeated_ids_give_state_at_too(events: list[Event], then: bool) -> None
     )
 
 
-def test_days_must_increase() -> None:
-    days = [START, START]
+@pytest.mark.parametrize("repeated", [False, True])
+def test_days_must_increase(repeated: bool) -> None:
+    events = list(_REAL.events)
+    if repeated:  # the path for events whose ids repeat checks the days too
+        events.append(events[0])
+    days = [datetime.date(2024, 1, 2), datetime.date(2024, 1, 1)]
     with pytest.raises(ValueError, match="days must increase"):
-        list(daily_states([], RACE, days))
+        list(daily_states(events, NATO, days))
+
+
+def test_an_unknown_race_is_an_error_as_in_state_at() -> None:
+    with pytest.raises(UnknownRaceError):
+        state_at(_REAL.events, START, "no-such-race")
+    with pytest.raises(UnknownRaceError):
+        list(daily_states(_REAL.events, "no-such-race", [START]))

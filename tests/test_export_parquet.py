@@ -55,8 +55,8 @@ def _views(record: Path) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     for table in TABLES:
         connection.execute(
-            f"create view {table.name} as"
-            f" from read_parquet('{record}/{table.name}/*/*.parquet', hive_partitioning = true)"
+            f"create view {table.name} as from read_parquet('{record}/{table.name}/*/*.parquet',"
+            " hive_partitioning = true, hive_types = {'race': varchar})"
         )
     return connection
 
@@ -194,17 +194,34 @@ def test_an_earlier_export_is_replaced_anything_else_is_refused(tmp_path: Path) 
     repo = copy_repository(tmp_path / "repo")
     out = tmp_path / "record"
     assert 0 == _export(repo / "events", out).exit_code
-    (out / "stale.txt").write_text("from before\n", encoding="utf-8")
+    gone = out / "events" / "race=a-race-no-longer-there"
+    gone.mkdir()
     assert 0 == _export(repo / "events", out).exit_code  # an export: replaced whole
-    assert not (out / "stale.txt").exists()
+    assert not gone.exists()
+    (out / "my-notes.txt").write_text("keep me\n", encoding="utf-8")  # beside an export
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me\n", encoding="utf-8")
-    result = _export(repo / "events", mine)
-    assert 1 == result.exit_code
-    assert "holds no earlier export" in result.output
+    for target in (out, mine):
+        result = _export(repo / "events", target)
+        assert 1 == result.exit_code
+        assert "is not an earlier export" in result.output
+    assert (out / "my-notes.txt").read_text(encoding="utf-8") == "keep me\n"
+    assert (out / "record.json").is_file()
     assert ["notes.txt"] == [p.name for p in mine.iterdir()]
     assert [] == [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_the_current_directory_can_be_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = copy_repository(tmp_path / "repo")
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    result = _export(repo / "events", Path("."))
+    assert 0 == result.exit_code, result.output
+    assert (tmp_path / "here" / "record.json").is_file()
+    assert (tmp_path / "here" / "daily_race" / f"race={NATO}" / "part-0.parquet").is_file()
 
 
 def test_parquet_needs_an_output_directory() -> None:

@@ -216,12 +216,12 @@ def test_datasette_shows_each_races_days_with_its_source_and_licence(datasette: 
     """Each race has a query of its days; its page names the race's source and licence,
     as seeds/records.yaml states them (FiveThirtyEight's data is CC BY 4.0)."""
     race = "fivethirtyeight-endorsement-primary-2020"
-    with urllib.request.urlopen(f"{datasette}/record/{race}", timeout=30) as answer:
+    with urllib.request.urlopen(f"{datasette}/record/{race}-days", timeout=30) as answer:
         page = answer.read().decode("utf-8")
     assert "CC BY 4.0" in page
     assert "https://creativecommons.org/licenses/by/4.0/" in page
     assert "FiveThirtyEight / ABC News" in page
-    query = f"{datasette}/record/{NATO}.json?_shape=array"  # under Datasette's 1,000 rows
+    query = f"{datasette}/record/{NATO}-days.json?_shape=array"  # under Datasette's 1,000 rows
     with urllib.request.urlopen(query, timeout=30) as answer:
         days = json.load(answer)
     mine = [e for e in _EVENTS if e.race == NATO]

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from timeline.cli import main
-from timeline.model.sources import RECORDS, SourceRecord, record_of, source_records
+from timeline.model.sources import RECORDS, SourceIndex, SourceRecord, source_records
 
-from helpers import REPO, copy_repository
+from helpers import NATO, REPO, copy_repository
 
 
 def _validate(repo: Path, *args: str) -> Result:
@@ -96,13 +98,17 @@ def test_a_link_is_refused(repo: Path, tmp_path: Path) -> None:
     )
 
 
-def test_the_file_may_be_edited_after_it_is_merged(repo: Path) -> None:
+def _commit(repo: Path) -> None:
     def git(*args: str) -> None:
         subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
     git("init", "-q")
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+
+
+def test_the_file_may_be_edited_after_it_is_merged(repo: Path) -> None:
+    _commit(repo)
     with (repo / RECORDS).open("a", encoding="utf-8") as file:
         file.write("\nhttps://example.org/minutes/:\n  publisher: A body\n")
     result = _validate(repo, "--base", "HEAD")
@@ -117,10 +123,58 @@ def test_a_citation_belongs_to_the_longest_address() -> None:
         }
     )
     assert [] == findings
-    found = record_of("https://example.org/data/2024.csv", records)
-    assert found == SourceRecord(
+    index = SourceIndex(records)
+    assert index.of("https://example.org/data/2024.csv") == SourceRecord(
         address="https://example.org/data/", publisher="Example data", licence="CC0 1.0"
     )
-    assert record_of("https://example.org/news/1", records) == records["https://example.org/"]
-    assert record_of("https://example.com/data/", records) is None
-    assert record_of(None, records) is None
+    assert index.of("https://example.org/news/1") == records["https://example.org/"]
+    assert index.of("https://example.com/data/") is None
+    assert index.of(None) is None
+
+
+_PIECES = st.sampled_from(["https://a.org/", "https://a.org/x", "https://b.org/", "x", "/", "y/"])
+
+
+@given(
+    st.lists(st.lists(_PIECES, min_size=1, max_size=4).map("".join), max_size=12),
+    st.lists(_PIECES, min_size=1, max_size=6).map("".join),
+)
+def test_the_index_finds_what_a_search_of_every_address_finds(
+    addresses: list[str], url: str
+) -> None:
+    """Any addresses, any URL: the longest address the URL starts with, or none."""
+    records = {a: SourceRecord(address=a) for a in addresses}
+    prefixes = [a for a in records if url.startswith(a)]
+    expected = records[max(prefixes, key=len)] if prefixes else None
+    assert SourceIndex(records).of(url) == expected
+
+
+def test_an_event_cannot_cite_the_records_file(repo: Path) -> None:
+    """The file may be edited after merge: what an event quotes must not be."""
+    event = repo / "events" / NATO / "2024-02-22-france-backs-rutte.yaml"
+    text = event.read_text(encoding="utf-8")
+    text = text.replace(
+        "sources:\n",
+        "sources:\n  - document: seeds/records.yaml\n"
+        '    quote: "Roll call votes of the US House of Representatives"\n',
+        1,
+    )
+    event.write_text(text, encoding="utf-8")
+    result = _validate(repo)
+    assert 1 == result.exit_code
+    assert "seeds/records.yaml is what is known of the records, not an article" in result.output
+
+
+def test_only_the_files_of_what_is_known_may_be_edited_not_any_of_their_names(
+    repo: Path,
+) -> None:
+    """A seed in a folder of seeds/ named records.yaml is a seed: never edited."""
+    (repo / "seeds" / "old-seeds").mkdir()
+    (repo / "seeds" / "old-seeds" / "records.yaml").write_text("An article.\n", encoding="utf-8")
+    _commit(repo)
+    (repo / "seeds" / "old-seeds" / "records.yaml").write_text("Rewritten.\n", encoding="utf-8")
+    result = _validate(repo, "--base", "HEAD")
+    assert 1 == result.exit_code
+    assert "seeds/old-seeds/records.yaml:1:1: error: this seed document existed at HEAD" in (
+        result.output
+    )

@@ -15,7 +15,7 @@ from click.decorators import FC
 
 from timeline.errors import LoadError, TimelineError, UnknownRaceError
 from timeline.model.seeds import SeedRecord
-from timeline.model.sources import SourceRecord
+from timeline.model.sources import SourceIndex
 from timeline.storage.repository import Repository, find_repository
 
 if TYPE_CHECKING:
@@ -116,13 +116,13 @@ def seed_index(root: Path) -> Mapping[str, SeedRecord]:
     return records
 
 
-def source_index(root: Path) -> Mapping[str, SourceRecord]:
+def source_index(root: Path) -> SourceIndex:
     """What ``seeds/records.yaml`` says of the records events cite (validation has checked
     it; a repository without the file has none)."""
     from timeline.storage.reading import read_source_records
 
     records, _ = read_source_records(root)
-    return records
+    return SourceIndex(records)
 
 
 def store(directory: Path) -> Store | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import importlib.util
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -178,6 +179,10 @@ def _export_record(output: str, events: Path | None, race: str | None, out: Path
     from the repository one race at a time."""
     if out is None:
         raise UsageProblem(f"--format {output} writes files: give --out")
+    if out.name in ("", ".."):  # no name to put a temporary file beside: say it in full
+        out = Path(os.path.abspath(out))
+    if not out.name:
+        raise UsageProblem(f"--out {out}: give a file or directory inside a folder")
     package, module = RECORD_FORMATS[output]
     if importlib.util.find_spec(module) is None:  # pragma: no cover - tests have the extras
         raise MissingExtraError(

@@ -32,6 +32,10 @@ from timeline.model.events import (
     Retraction,
 )
 from timeline.model.seeds import METADATA, SeedRecord, overlaps
+from timeline.model.sources import RECORDS
+
+#: The files of seeds/ that say what is known of the sources: never cited.
+NOT_ARTICLES = frozenset({METADATA, RECORDS})
 
 #: Where in an event's file a value is: keys and list indexes, as ``format_path`` shows them.
 Field = tuple[str | int, ...]
@@ -208,13 +212,14 @@ def suspects(
     today: datetime.date | None,
 ) -> set[str]:
     """The races some citation of which gives a document another date than the usual one,
-    or a date its record rules out, or that cite the metadata file, or (with ``today``)
+    or a date its record rules out, or that cite a file of what is known of the sources
+    (``seeds/metadata.yaml``, ``seeds/records.yaml``), or (with ``today``)
     that have an event after today: the races to check file by file."""
     found = set()
     for race in sums:
         if today is not None and race.starts > today.toordinal():
             found.add(race.race)
-        if METADATA in race.documents:
+        if race.documents & NOT_ARTICLES:
             found.add(race.race)
         for document, by_date in race.dates.items():
             for date in by_date:
@@ -297,7 +302,7 @@ def seed_record_findings(
         for citation in fact.cited:
             message = _record_problem(citation, records.get(citation.document))
             if message is not None:
-                dated = citation.published is not None and citation.document != METADATA
+                dated = citation.published is not None and citation.document not in NOT_ARTICLES
                 field = (*citation.where, "published" if dated else "document")
                 yield Finding(fact.id, field, f"{format_path(field)}: {message}")
 
@@ -305,6 +310,8 @@ def seed_record_findings(
 def _record_problem(citation: Cited, record: SeedRecord | None) -> str | None:
     if citation.document == METADATA:
         return f"{METADATA} is the seeds' metadata, not an article; cite the article"
+    if citation.document == RECORDS:
+        return f"{RECORDS} is what is known of the records, not an article; cite the record"
     if record is None or record.published is None or citation.published is None:
         return None
     if overlaps(_date(citation.published), record.published):

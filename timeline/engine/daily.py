@@ -23,7 +23,7 @@ import datetime
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from timeline.engine.checkpoints import EVERY, SavedStates
-from timeline.engine.fold import replay_key, retracted_and_replaced, state_at
+from timeline.engine.fold import choose_race, replay_key, retracted_and_replaced, state_at
 from timeline.engine.replayer import Replayer
 from timeline.model.events import Correction, Event, Retraction
 from timeline.model.state import RaceState
@@ -44,13 +44,26 @@ def daily_states(
     """``(day, state_at(events, day, race))`` for each of ``days`` (in increasing order);
     with ``known_then``, ``state_at(events, day, race, known_on=day)``: the race as a
     reader saw it on that day. Raises :class:`~timeline.errors.ReplayError` on the first
-    day whose replay fails, as ``state_at`` would."""
+    day whose replay fails and ``UnknownRaceError`` for a race with no event, as
+    ``state_at`` would; ``ValueError`` if a day does not come after the one before."""
+    choose_race(events, race)  # an unknown race: UnknownRaceError, as state_at raises
     mine = [e for e in events if e.race == race]
+    days = _increasing(days)
     if len({e.id for e in mine}) != len(mine):  # only a library caller repeats ids
         for day in days:
             yield day, state_at(mine, day, race, known_on=day if known_then else None)
         return
     yield from _Walk(mine, race, _visible_then if known_then else _visible_now, every).run(days)
+
+
+def _increasing(days: Iterable[datetime.date]) -> Iterator[datetime.date]:
+    """``days``; ``ValueError`` at the first that does not come after the one before."""
+    last: datetime.date | None = None
+    for day in days:
+        if last is not None and day <= last:
+            raise ValueError(f"days must increase: {day} after {last}")
+        yield day
+        last = day
 
 
 def _visible_now(event: Event) -> datetime.date | None:
@@ -97,8 +110,6 @@ class _Walk:
     def run(self, days: Iterable[datetime.date]) -> Iterator[tuple[datetime.date, RaceState]]:
         last: datetime.date | None = None
         for day in days:
-            if last is not None and day <= last:
-                raise ValueError(f"days must increase: {day} after {last}")
             end = bisect.bisect_right(self.arrival_days, day)
             new, self.taken = self.arriving[self.taken : end], end
             retell = last is None or bisect.bisect_right(self.retold, day) > bisect.bisect_right(

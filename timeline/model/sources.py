@@ -22,6 +22,7 @@ with it; reading the file is the loader's.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -34,8 +35,6 @@ from timeline.model.seeds import Finding
 RECORDS = "seeds/records.yaml"
 _FIELDS = ("title", "publisher", "licence", "licence_url", "note")
 _URL = re.compile(r"https?://[^\s/]+/\S*")
-#: A mapping of what is known of each source (by the address its URLs start with).
-NO_RECORDS: Mapping[str, SourceRecord] = {}
 
 
 @attrs.frozen
@@ -89,12 +88,48 @@ def _field(address: str, field: str, value: Any, values: dict[str, str]) -> Find
     return None
 
 
-def record_of(url: str | None, records: Mapping[str, SourceRecord]) -> SourceRecord | None:
-    """The record of the source at ``url``: the one with the longest address it starts with."""
-    if url is None:
+@attrs.frozen
+class SourceIndex:
+    """The records by address, ready to tell which one a URL belongs to: the longest
+    address it starts with, in a few binary searches however many records there are
+    (a bound on the work a long records file can cause)."""
+
+    records: Mapping[str, SourceRecord] = attrs.field(factory=dict)
+    _addresses: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_addresses", tuple(sorted(self.records)))
+
+    def of(self, url: str | None) -> SourceRecord | None:
+        """The record of the source at ``url``: the longest address it starts with.
+
+        The longest address that is a prefix of a text is the greatest address not
+        after the text, if that one is a prefix; when it is not, every address that is
+        a prefix is a prefix of what the two have in common, and the search goes on
+        with that (shorter each time)."""
+        if url is None:
+            return None
+        addresses, text, end = self._addresses, url, len(self._addresses)
+        while text:
+            at = bisect.bisect_right(addresses, text, 0, end) - 1
+            if at < 0:
+                return None
+            if text.startswith(addresses[at]):
+                return self.records[addresses[at]]
+            text, end = _common_start(addresses[at], text), at
         return None
-    found = [record for address, record in records.items() if url.startswith(address)]
-    return max(found, key=lambda record: len(record.address), default=None)
+
+
+def _common_start(first: str, second: str) -> str:
+    """The longest text both start with."""
+    for at, (a, b) in enumerate(zip(first, second, strict=False)):
+        if a != b:
+            return first[:at]
+    return first[: min(len(first), len(second))]
+
+
+#: No records: every URL belongs to none.
+NO_RECORDS = SourceIndex()
 
 
 def licences(found: Iterable[SourceRecord | None]) -> list[SourceRecord]:
@@ -106,4 +141,4 @@ def licences(found: Iterable[SourceRecord | None]) -> list[SourceRecord]:
     return list(seen.values())
 
 
-__all__ = ("NO_RECORDS", "RECORDS", "SourceRecord", "licences", "record_of", "source_records")
+__all__ = ("NO_RECORDS", "RECORDS", "SourceIndex", "SourceRecord", "licences", "source_records")

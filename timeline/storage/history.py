@@ -44,6 +44,7 @@ def append_only_problems(events_dir: Path, base: str) -> list[Problem]:
     commit = resolve_revision(root, base)
     events = events_dir.resolve().relative_to(root)
     folders = {"events": events, "seeds": events.parent / "seeds"}
+    editable = {events.parent / name for name in EDITABLE}  # these files, not any of that name
     problems: list[Problem] = []
     for kind, relative in folders.items():
         # pathspecs are relative to the working directory: run from the top
@@ -55,7 +56,7 @@ def append_only_problems(events_dir: Path, base: str) -> list[Problem]:
             change = _CHANGES.get(status[:1])
             if change is None:  # added or copied: the log grew
                 continue
-            if kind == "seeds" and status[:1] == "M" and paths[0].endswith(EDITABLE):
+            if kind == "seeds" and status[:1] == "M" and Path(paths[0]) in editable:
                 continue  # what is known of the sources grows: validation checks it
             renamed = f" to {paths[1]}" if status.startswith("R") and len(paths) > 1 else ""
             what = "event file" if kind == "events" else "seed document"

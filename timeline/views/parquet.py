@@ -19,8 +19,10 @@ carries its description in the file's schema.
 Streaming: rows arrive race by race (:func:`~timeline.views.record.race_rows`) and go
 to the open files of that race :data:`BATCH` at a time, so memory holds one batch per
 table, never the record. All or nothing: the files are written to a temporary
-directory beside ``OUT`` and renamed into place; an earlier export at ``OUT`` is
-replaced, anything else there is left alone (and the export refused).
+directory beside ``OUT`` and renamed into place; an earlier export at ``OUT`` (its
+description and its tables' folders, nothing else) is replaced, anything else there
+is left alone and the export refused. A process killed outright (SIGKILL) can leave
+its temporary directory, ``.OUT.PID.partial``, beside ``OUT``.
 """
 
 from __future__ import annotations
@@ -188,10 +190,17 @@ def _check_replaceable(out: Path) -> None:
     if out.is_symlink() or not out.is_dir():
         raise CommandError(f"{out} exists and is not a directory: not replaced")
     if any(out.iterdir()) and not _is_export(out):
-        raise CommandError(f"{out} is not empty and holds no earlier export: not replaced")
+        raise CommandError(
+            f"{out} is not empty and is not an earlier export (or holds more than one):"
+            " not replaced"
+        )
 
 
 def _is_export(out: Path) -> bool:
+    """An earlier export, and nothing else: its description and its tables' folders."""
+    allowed = {DESCRIPTION, *(table.name for table in TABLES)}
+    if any(entry.name not in allowed for entry in out.iterdir()):
+        return False  # a file of the user's beside the export: not ours to remove
     try:
         found = json.loads((out / DESCRIPTION).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -208,7 +217,7 @@ def _replace(new: Path, out: Path) -> None:
         out.rename(old)
     try:
         new.rename(out)
-    except OSError:
+    except BaseException:  # an error, or an interrupt between the two renames
         with contextlib.suppress(OSError):
             old.rename(out)  # put the earlier export back
         raise

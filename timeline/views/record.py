@@ -25,7 +25,7 @@ from timeline.engine.replay_checks import by_race
 from timeline.engine.summary import RaceSummary, summarize
 from timeline.model.events import Citation, Condition, Endorsement, Event
 from timeline.model.seeds import SeedRecord
-from timeline.model.sources import NO_RECORDS, SourceRecord, licences, record_of
+from timeline.model.sources import NO_RECORDS, SourceIndex, SourceRecord, licences
 from timeline.views.citations import NO_SEEDS, cited
 from timeline.views.record_daily import (
     DAILY_RACE_COLUMNS,
@@ -53,7 +53,7 @@ __all__ = ["TABLES", "Column", "Table", "days_of", "race_rows", "record_rows"]
 def record_rows(
     events: Sequence[Event],
     seeds: Mapping[str, SeedRecord] = NO_SEEDS,
-    records: Mapping[str, SourceRecord] = NO_RECORDS,
+    records: SourceIndex = NO_RECORDS,
 ) -> Iterator[TableRow]:
     """Every row of the record of ``events`` (every race in them), race by race."""
     for race, mine in by_race(events).items():
@@ -64,7 +64,7 @@ def race_rows(
     mine: Sequence[Event],
     race: str,
     seeds: Mapping[str, SeedRecord] = NO_SEEDS,
-    records: Mapping[str, SourceRecord] = NO_RECORDS,
+    records: SourceIndex = NO_RECORDS,
 ) -> Iterator[TableRow]:
     """The rows of one race's events, each named by its table: the tables of
     :data:`TABLES` in turn, the two daily tables together (each state computed once).
@@ -109,7 +109,7 @@ def _race_row(
     ordered: Sequence[Event],
     summary: RaceSummary,
     seeds: Mapping[str, SeedRecord],
-    records: Mapping[str, SourceRecord],
+    records: SourceIndex,
 ) -> Row:
     opening = next((e.id for e in ordered if e.TYPE == "opening"), None)
     appointing = next((e.id for e in reversed(ordered) if e.TYPE == "appointment"), None)
@@ -117,7 +117,7 @@ def _race_row(
     addresses: dict[str, str] = {}
     found: list[SourceRecord | None] = []
     for citation in (c for e in ordered for c in e.sources):
-        record = record_of(citation.url, records)
+        record = records.of(citation.url)
         found.append(record)
         seed = seeds.get(citation.document) if citation.document else None
         publisher = (
@@ -210,7 +210,7 @@ SOURCE_COLUMNS = columns(
 def _source_rows(
     ordered: Sequence[Event],
     seeds: Mapping[str, SeedRecord],
-    records: Mapping[str, SourceRecord],
+    records: SourceIndex,
 ) -> Iterator[Row]:
     for event in ordered:
         citations: list[tuple[str, Citation]] = [("source", c) for c in event.sources]
@@ -235,7 +235,7 @@ def _source_rows(
                 seed.publisher if seed is not None else None,
                 seed.url if seed is not None else None,
                 seed.published.text if seed is not None and seed.published else None,
-                _licence(record_of(citation.url, records)),
+                _licence(records.of(citation.url)),
             )
 
 

@@ -89,7 +89,8 @@ def write_sqlite(rows: Iterable[TableRow], out: Path, tables: Sequence[Table] = 
             for columns in INDEXES.get(table.name, []):
                 created[table.name][0].create_index(list(columns))
         for name, searched in SEARCHED.items():
-            created[name][0].enable_fts(searched, create_triggers=False)
+            if name in created:
+                created[name][0].enable_fts(searched, create_triggers=False)
         database.close()
         os.replace(temporary, out)
     finally:
@@ -130,11 +131,11 @@ def datasette_metadata(
         }
         for table in tables
     }
-    names = next(table.names for table in tables if table.name == "races")
+    names = next((table.names for table in tables if table.name == "races"), ())
     queries = {}
     for row in races:
         race = dict(zip(names, row, strict=True))
-        queries[race["race"]] = {
+        queries[f"{race['race']}-days"] = {  # not a table's name: a query would hide it
             "title": f"{race['office']}: the race day by day",
             "description": f"The state of the race {race['race']} on every day from its"
             " opening to its decision, as known then and as known now. Source: "
