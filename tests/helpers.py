@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import shutil
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from timeline import Event, state_at
 
 REPO = Path(__file__).resolve().parent.parent
 RACE = "events/nato-secretary-general-2024"
@@ -68,3 +72,36 @@ def generated(out: Path, events: int, seed: int, per_race: int) -> Path:
     finally:
         del sys.modules["generate"]
     return out
+
+
+def check_daily(
+    events: Sequence[Event],
+    race_rows: Sequence[Mapping[str, object]],
+    support_rows: Sequence[Mapping[str, object]],
+) -> int:
+    """Hold the record's daily tables (their rows as mappings, from any format: a day as
+    a date or as ISO text) to ``state_at`` on each of their rows; how many days held."""
+
+    def day_of(row: Mapping[str, object]) -> datetime.date:
+        day = row["day"]
+        return day if isinstance(day, datetime.date) else datetime.date.fromisoformat(str(day))
+
+    support = {(r["race"], day_of(r), r["known"], r["candidate"]): r for r in support_rows}
+    for row in race_rows:
+        race, day = str(row["race"]), day_of(row)
+        state = state_at(events, day, race, day if row["known"] == "then" else None)
+        leader = state.leader
+        assert row["leader"] == (leader.id if leader is not None else None)
+        assert row["holdouts"] == list(state.holdouts)
+        assert row["rule_met"] == state.decided
+        assert row["appointed"] == state.appointed
+        assert row["events_counted"] == state.applied
+        for candidate in state.candidates:
+            line = support.pop((race, day, row["known"], candidate.id))
+            backers = sorted(state.backers_in_electorate(candidate))
+            assert line["status"] == candidate.status.value
+            assert (line["backers"], line["members"]) == (backers, len(backers))
+            assert line["score"] == state.score(candidate)
+            assert line["meets_rule"] == state.meets_rule(candidate.id)
+    assert not support  # no row for a candidate the state does not have
+    return len(race_rows)

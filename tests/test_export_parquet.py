@@ -28,7 +28,7 @@ from timeline.model.dates import parse_date
 from timeline.model.events import Candidacy, Correction, Mention
 from timeline.views.record import TABLES, race_rows
 
-from helpers import NATO, REPO, copy_repository, generated
+from helpers import NATO, REPO, check_daily, copy_repository, generated
 
 _EVENTS = load_repository(REPO / "events").events
 _SPEAKER = "us-house-speaker-2023-01"
@@ -93,30 +93,10 @@ def test_pyarrow_reads_a_table_folder_with_its_race(exported: Path) -> None:
 
 
 def _check_daily(events: Sequence[Event], connection: duckdb.DuckDBPyConnection) -> int:
-    """Hold the export's daily tables to ``state_at`` on each of their rows; how many."""
-    support: dict[tuple[object, ...], dict[str, object]] = {
-        (r["race"], r["day"], r["known"], r["candidate"]): r
-        for r in _dicts(connection, "select * from daily_support")
-    }
-    rows = _dicts(connection, "select * from daily_race order by race, day, known")
-    for row in rows:
-        race, day = str(row["race"]), row["day"]
-        assert isinstance(day, datetime.date)
-        state = state_at(events, day, race, day if row["known"] == "then" else None)
-        leader = state.leader
-        assert row["leader"] == (leader.id if leader is not None else None)
-        assert row["holdouts"] == list(state.holdouts)
-        assert row["rule_met"] == state.decided
-        assert row["appointed"] == state.appointed
-        assert row["events_counted"] == state.applied
-        for candidate in state.candidates:
-            line = support.pop((race, day, row["known"], candidate.id))
-            assert line["status"] == candidate.status.value
-            assert line["backers"] == sorted(state.backers_in_electorate(candidate))
-            assert line["score"] == state.score(candidate)
-            assert line["meets_rule"] == state.meets_rule(candidate.id)
-    assert not support
-    return len(rows)
+    """Hold the export's daily tables, as DuckDB reads them, to ``state_at``."""
+    race_rows = _dicts(connection, "select * from daily_race order by race, day, known")
+    assert all(isinstance(row["day"], datetime.date) for row in race_rows)  # a date type
+    return check_daily(events, race_rows, _dicts(connection, "select * from daily_support"))
 
 
 def test_the_daily_state_is_state_at_on_every_day_of_the_real_races(exported: Path) -> None:

@@ -18,7 +18,7 @@ from timeline.engine.replay_checks import as_reported_findings
 from timeline.engine.summary import summarize
 from timeline.views.record import TABLES, days_of, record_rows
 
-from helpers import NATO, REPO
+from helpers import NATO, REPO, check_daily
 from strategies import races
 
 _REAL = load_repository(REPO / "events")
@@ -43,30 +43,7 @@ def _table(found: Rows, name: str) -> list[dict[str, object]]:
 def _check_daily(events: Sequence[Event]) -> int:
     """Hold the daily tables to ``state_at``; the number of rows checked."""
     found = tables(events)
-    support: dict[tuple[object, ...], dict[str, object]] = {
-        (r["race"], r["day"], r["known"], r["candidate"]): r for r in _table(found, "daily_support")
-    }
-    checked = 0
-    for row in _table(found, "daily_race"):
-        race, day = str(row["race"]), datetime.date.fromisoformat(str(row["day"]))
-        known_on = day if row["known"] == "then" else None
-        state = state_at(events, day, race, known_on)
-        leader = state.leader
-        assert row["leader"] == (leader.id if leader is not None else None)
-        assert row["holdouts"] == list(state.holdouts)
-        assert row["rule_met"] == state.decided
-        assert row["appointed"] == state.appointed
-        assert row["events_counted"] == state.applied
-        for candidate in state.candidates:
-            line = support.pop((race, row["day"], row["known"], candidate.id))
-            assert line["status"] == candidate.status.value
-            assert line["backers"] == sorted(state.backers_in_electorate(candidate))
-            assert line["members"] == len(state.backers_in_electorate(candidate))
-            assert line["score"] == state.score(candidate)
-            assert line["meets_rule"] == state.meets_rule(candidate.id)
-        checked += 1
-    assert not support  # no row for a candidate the state does not have
-    return checked
+    return check_daily(events, found["daily_race"], found["daily_support"])
 
 
 def test_the_daily_state_is_state_at_on_every_day_of_the_real_races() -> None:
