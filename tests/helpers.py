@@ -105,3 +105,26 @@ def check_daily(
             assert line["meets_rule"] == state.meets_rule(candidate.id)
     assert not support  # no row for a candidate the state does not have
     return len(race_rows)
+
+
+def read_back(database: Path, table: str) -> list[dict[str, object]]:
+    """The rows of ``table`` of an exported SQLite database as the record gave them: lists
+    and maps from their JSON text, booleans from SQLite's integers."""
+    import json
+    import sqlite3
+
+    from timeline.views.record import TABLES
+
+    kinds = {c.name: c.kind for t in TABLES if t.name == table for c in t.columns}
+    found = []
+    with sqlite3.connect(database) as connection:
+        connection.row_factory = sqlite3.Row
+        for row in connection.execute(f"select * from {table}"):
+            values: dict[str, object] = dict(row)
+            for name, kind in kinds.items():
+                if kind in ("list", "map") and values[name] is not None:
+                    values[name] = json.loads(str(values[name]))
+                elif kind == "boolean" and values[name] is not None:
+                    values[name] = bool(values[name])
+            found.append(values)
+    return found

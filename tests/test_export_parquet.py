@@ -28,7 +28,7 @@ from timeline.model.dates import parse_date
 from timeline.model.events import Candidacy, Correction, Mention
 from timeline.views.record import TABLES, race_rows
 
-from helpers import NATO, REPO, check_daily, copy_repository, generated
+from helpers import NATO, REPO, check_daily, copy_repository, generated, read_back
 
 _EVENTS = load_repository(REPO / "events").events
 _SPEAKER = "us-house-speaker-2023-01"
@@ -107,13 +107,22 @@ def test_the_daily_state_is_state_at_on_every_day_of_a_generated_repository(
     tmp_path: Path,
 ) -> None:
     """Generated races (benchmarks/generate.py: electorate changes, withdrawals,
-    retractions, corrections, months and intervals as dates), exported through the CLI."""
+    retractions, corrections, months and intervals as dates), exported through the CLI
+    as Parquet and as SQLite."""
     generated(tmp_path / "repo", 360, seed=3, per_race=120)
     events = load_repository(tmp_path / "repo" / "events").events
     assert {e.TYPE for e in events} >= {"retraction", "correction", "electorate_change"}
     result = _export(tmp_path / "repo" / "events", tmp_path / "record")
     assert 0 == result.exit_code, result.output
     assert _check_daily(events, _views(tmp_path / "record")) > 1000
+    database = tmp_path / "record.db"
+    result = CliRunner().invoke(
+        main, ["export", "--events", str(tmp_path / "repo" / "events"), "--format", "sqlite",
+               "--out", str(database)],
+    )  # fmt: skip
+    assert 0 == result.exit_code, result.output
+    daily = read_back(database, "daily_race"), read_back(database, "daily_support")
+    assert check_daily(events, *daily) > 1000
 
 
 def _documented_queries() -> Iterator[tuple[str, str]]:

@@ -29,7 +29,7 @@ from timeline.cli import main
 from timeline.engine.summary import summarize
 from timeline.views.record import TABLES, days_of, record_rows
 
-from helpers import NATO, REPO, check_daily, copy_repository
+from helpers import NATO, REPO, check_daily, copy_repository, read_back
 
 _EVENTS = load_repository(REPO / "events").events
 
@@ -58,26 +58,10 @@ def test_every_table_has_every_row(exported: Path) -> None:
         assert count[0] == counted[table.name], table.name
 
 
-def _read_back(database: Path, table: str) -> list[dict[str, object]]:
-    """The rows of ``table`` as the record gave them: lists and maps from their JSON text,
-    booleans from SQLite's integers."""
-    kinds = {c.name: c.kind for t in TABLES if t.name == table for c in t.columns}
-    found = []
-    for row in _rows(database, f"select * from {table}"):
-        values: dict[str, object] = dict(row)
-        for name, kind in kinds.items():
-            if kind in ("list", "map") and values[name] is not None:
-                values[name] = json.loads(str(values[name]))
-            elif kind == "boolean" and values[name] is not None:
-                values[name] = bool(values[name])
-        found.append(values)
-    return found
-
-
 def test_the_database_daily_state_is_state_at_on_every_day(exported: Path) -> None:
     """Every row of both daily tables, every day of every real race, now and then."""
     checked = check_daily(
-        _EVENTS, _read_back(exported, "daily_race"), _read_back(exported, "daily_support")
+        _EVENTS, read_back(exported, "daily_race"), read_back(exported, "daily_support")
     )
     assert checked > 3000
 

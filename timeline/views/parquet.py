@@ -191,8 +191,8 @@ def _check_replaceable(out: Path) -> None:
         raise CommandError(f"{out} exists and is not a directory: not replaced")
     if any(out.iterdir()) and not _is_export(out):
         raise CommandError(
-            f"{out} is not empty and is not an earlier export (or holds more than one):"
-            " not replaced"
+            f"{out} is not empty and is not an earlier export alone (its record.json and"
+            " its tables' folders): not replaced"
         )
 
 
