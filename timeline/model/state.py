@@ -172,16 +172,18 @@ class RaceState:
         return self._candidates_by_id.get(candidate_id)
 
     @functools.cached_property
-    def _backing(self) -> Mapping[int, frozenset[str]]:
-        """Each of the state's own candidates (by identity) -> its backers in the electorate."""
+    def _backing(self) -> Mapping[str, frozenset[str]]:
+        """Each candidate (the one :meth:`candidate` finds) -> its backers in the electorate."""
         electorate = self.electorate
-        return {id(c): frozenset(b.member for b in c.backers) & electorate for c in self.candidates}
+        return {
+            i: frozenset(b.member for b in c.backers) & electorate
+            for i, c in self._candidates_by_id.items()
+        }
 
     def backers_in_electorate(self, candidate: Candidate) -> frozenset[str]:
         """Members backing ``candidate`` that belong to the electorate."""
-        found = self._backing.get(id(candidate))
-        if found is not None and self._candidates_by_id.get(candidate.id) is candidate:
-            return found  # one of this state's candidates: computed once
+        if self._candidates_by_id.get(candidate.id) is candidate:
+            return self._backing[candidate.id]  # one of this state's own: computed once
         return frozenset(b.member for b in candidate.backers) & self.electorate
 
     @functools.cached_property
